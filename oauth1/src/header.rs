@@ -1,0 +1,276 @@
+//! The `Authorization: OAuth …` header ([RFC 5849 §3.5.1], auth-params of [RFC 7235 §2.1]).
+//!
+//! * The scheme is matched case-insensitively; any other scheme (`Basic`, `Bearer`, …) is not
+//!   ours and reads as "no OAuth header".
+//! * Whitespace (spaces or tabs) may stand around `=` and `,`; empty list elements are allowed.
+//! * Values are quoted strings (with `\` escapes, commas allowed inside) or bare tokens. Real
+//!   clients put unescaped `+ / = &` inside quotes; those are taken literally.
+//! * Names and values are then percent-decoded once (`+` stays `+`). `realm` is taken as it is,
+//!   not percent-decoded: it is an RFC 7235 parameter, not an OAuth one.
+//! * Anything else (an unterminated quote, a missing `=`, trailing garbage) is a 400.
+//!
+//! ```
+//! let params = oauth1::header::parse(br#"OAuth realm="Photos", oauth_nonce="a%20b""#)
+//!     .unwrap()
+//!     .unwrap();
+//! assert_eq!(params[0], ("realm".into(), "Photos".into()));
+//! assert_eq!(params[1], ("oauth_nonce".into(), "a b".into()));
+//! assert!(oauth1::header::parse(b"Basic QWxhZGRpbjpvcGVu").unwrap().is_none());
+//! ```
+//!
+//! [RFC 5849 §3.5.1]: https://www.rfc-editor.org/rfc/rfc5849#section-3.5.1
+//! [RFC 7235 §2.1]: https://www.rfc-editor.org/rfc/rfc7235#section-2.1
+
+use std::borrow::Cow;
+
+use crate::encoding::{Plus, decode};
+use crate::error::Error;
+
+/// A decoded header parameter: name and value.
+pub type HeaderParam<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+#[inline]
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+#[inline]
+fn is_ows(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+struct Cursor<'a> {
+    input: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.input.get(self.pos).copied()
+    }
+
+    fn skip_ows(&mut self) -> usize {
+        let start = self.pos;
+        while self.peek().is_some_and(is_ows) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn take_while(&mut self, f: impl Fn(u8) -> bool) -> &'a [u8] {
+        let start = self.pos;
+        while self.peek().is_some_and(&f) {
+            self.pos += 1;
+        }
+        self.input.get(start..self.pos).unwrap_or_default()
+    }
+
+    /// A quoted-string; the cursor stands on the opening quote. Returns the unescaped content.
+    fn quoted(&mut self) -> Result<Cow<'a, [u8]>, Error> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut owned: Option<Vec<u8>> = None;
+        loop {
+            match self.peek() {
+                None => return Err(Error::malformed("unterminated quoted string in Authorization header")),
+                Some(b'"') => {
+                    let raw = self.input.get(start..self.pos).unwrap_or_default();
+                    self.pos += 1;
+                    return Ok(owned.map_or(Cow::Borrowed(raw), Cow::Owned));
+                }
+                Some(b'\\') => {
+                    let buf = owned.get_or_insert_with(|| self.input.get(start..self.pos).unwrap_or_default().to_vec());
+                    self.pos += 1;
+                    match self.peek() {
+                        Some(escaped) if escaped != b'\r' && escaped != b'\n' => buf.push(escaped),
+                        _ => return Err(Error::malformed("bad escape in Authorization header")),
+                    }
+                    self.pos += 1;
+                }
+                Some(b'\r' | b'\n' | 0) => return Err(Error::malformed("control character in Authorization header")),
+                Some(b) => {
+                    if let Some(buf) = owned.as_mut() {
+                        buf.push(b);
+                    }
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+}
+
+fn decode_cow(raw: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
+    match raw {
+        Cow::Borrowed(b) => decode(b, Plus::Literal),
+        Cow::Owned(v) => decode(&v, Plus::Literal).map(|c| Cow::Owned(c.into_owned())),
+    }
+}
+
+fn utf8_cow(raw: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
+    let bad = |_| Error::malformed("realm is not valid UTF-8");
+    match raw {
+        Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed).map_err(bad),
+        Cow::Owned(v) => String::from_utf8(v).map(Cow::Owned).map_err(|_| Error::malformed("realm is not valid UTF-8")),
+    }
+}
+
+/// Parses one `Authorization` header value.
+///
+/// Returns `Ok(None)` when the scheme is not `OAuth` (or the value is empty), the parameters in
+/// order when it is, and a 400 error when an OAuth header is malformed. Duplicates are returned
+/// as they are; the caller decides (protocol parameters must not repeat).
+pub fn parse(value: &[u8]) -> Result<Option<Vec<HeaderParam<'_>>>, Error> {
+    let mut c = Cursor { input: value, pos: 0 };
+    c.skip_ows();
+    let scheme = c.take_while(is_tchar);
+    if !scheme.eq_ignore_ascii_case(b"OAuth") {
+        return Ok(None);
+    }
+    let mut params = Vec::with_capacity(8);
+    if c.peek().is_none() {
+        return Ok(Some(params));
+    }
+    if c.skip_ows() == 0 {
+        return Err(Error::malformed("malformed Authorization header"));
+    }
+    loop {
+        c.skip_ows();
+        match c.peek() {
+            None => break,
+            Some(b',') => {
+                c.pos += 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        let name = c.take_while(is_tchar);
+        if name.is_empty() {
+            return Err(Error::malformed("malformed Authorization header: expected a parameter name"));
+        }
+        c.skip_ows();
+        if c.peek() != Some(b'=') {
+            return Err(Error::malformed("malformed Authorization header: expected '='"));
+        }
+        c.pos += 1;
+        c.skip_ows();
+        let raw_value = if c.peek() == Some(b'"') {
+            c.quoted()?
+        } else {
+            Cow::Borrowed(c.take_while(|b| b > b' ' && b != b',' && b != b'"' && b != 0x7f))
+        };
+        let name = decode(name, Plus::Literal)?;
+        let value = if name == "realm" { utf8_cow(raw_value)? } else { decode_cow(raw_value)? };
+        params.push((name, value));
+        c.skip_ows();
+        match c.peek() {
+            None => break,
+            Some(b',') => c.pos += 1,
+            Some(_) => return Err(Error::malformed("malformed Authorization header: expected ','")),
+        }
+    }
+    Ok(Some(params))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn ok(v: &str) -> Vec<(String, String)> {
+        parse(v.as_bytes()).unwrap().unwrap().into_iter().map(|(n, v)| (n.into_owned(), v.into_owned())).collect()
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    }
+
+    fn malformed(v: &str) {
+        let e = parse(v.as_bytes()).expect_err(v);
+        assert_eq!(e.kind(), ErrorKind::MalformedRequest, "{v}");
+    }
+
+    #[test]
+    fn scheme_is_case_insensitive() {
+        for s in ["OAuth", "oauth", "OAUTH", "oAuTh"] {
+            assert_eq!(ok(&format!("{s} a=\"1\"")), pairs(&[("a", "1")]));
+        }
+    }
+
+    #[test]
+    fn other_schemes_are_not_ours() {
+        assert!(parse(b"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==").unwrap().is_none());
+        assert!(parse(b"Bearer abc.def").unwrap().is_none());
+        assert!(parse(b"OAuth2 x=\"1\"").unwrap().is_none());
+        assert!(parse(b"").unwrap().is_none());
+        assert!(parse(b"   ").unwrap().is_none());
+    }
+
+    #[test]
+    fn bare_scheme_has_no_parameters() {
+        assert_eq!(ok("OAuth"), pairs(&[]));
+        assert_eq!(ok("OAuth   "), pairs(&[]));
+    }
+
+    #[test]
+    fn whitespace_and_tabs_around_separators() {
+        let expected = pairs(&[("a", "1"), ("b", "2")]);
+        assert_eq!(ok("OAuth a=\"1\",b=\"2\""), expected);
+        assert_eq!(ok("OAuth a = \"1\" , b = \"2\""), expected);
+        assert_eq!(ok("OAuth\ta=\"1\",\tb=\"2\""), expected, "a tab after the scheme (Authlib D16)");
+        assert_eq!(ok("  OAuth  a=\"1\"\t,\t\tb=\"2\"  "), expected);
+    }
+
+    #[test]
+    fn quoted_pair_and_comma_inside_quotes() {
+        assert_eq!(ok(r#"OAuth a="x\"y", b="1,2""#), pairs(&[("a", "x\"y"), ("b", "1,2")]));
+        assert_eq!(ok(r#"OAuth a="back\\slash""#), pairs(&[("a", "back\\slash")]));
+    }
+
+    #[test]
+    fn unescaped_reserved_characters_in_quotes_are_literal() {
+        // As Authlib's own tests send them: raw base64 and a raw PLAINTEXT '&'.
+        assert_eq!(
+            ok(r#"OAuth oauth_signature="secret&valid+token/secret=""#),
+            pairs(&[("oauth_signature", "secret&valid+token/secret=")])
+        );
+    }
+
+    #[test]
+    fn values_are_percent_decoded_once() {
+        assert_eq!(ok(r#"OAuth a="r6%2FTJ%2B%3D", b="%2520""#), pairs(&[("a", "r6/TJ+="), ("b", "%20")]));
+    }
+
+    #[test]
+    fn realm_is_not_percent_decoded() {
+        assert_eq!(ok(r#"OAuth realm="100%", a="1""#), pairs(&[("realm", "100%"), ("a", "1")]));
+    }
+
+    #[test]
+    fn empty_elements_and_trailing_comma() {
+        assert_eq!(ok("OAuth ,a=\"1\",,b=\"2\","), pairs(&[("a", "1"), ("b", "2")]));
+    }
+
+    #[test]
+    fn unquoted_tokens_and_empty_values() {
+        assert_eq!(ok("OAuth a=1, b=, c=\"\""), pairs(&[("a", "1"), ("b", ""), ("c", "")]));
+    }
+
+    #[test]
+    fn duplicates_are_returned_for_the_caller_to_judge() {
+        assert_eq!(ok("OAuth a=\"1\", a=\"2\""), pairs(&[("a", "1"), ("a", "2")]));
+    }
+
+    #[test]
+    fn garbage_is_a_400_not_a_panic() {
+        malformed("OAuth a=\"unterminated");
+        malformed("OAuth a=\"bad escape\\");
+        malformed("OAuth a");
+        malformed("OAuth a=\"1\" b=\"2\"");
+        malformed("OAuth =\"1\"");
+        malformed("OAuth a=\"1\"x");
+        malformed("OAuth a=\"%zz\"");
+        malformed("OAuth a=\"%C3\"");
+        malformed("OAuth=x");
+        malformed("OAuth a=\"line\r\nbreak\"");
+    }
+}

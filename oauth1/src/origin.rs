@@ -1,0 +1,259 @@
+//! Where the scheme and authority of the base string URI come from
+//! ([RFC 5849 §3.4.1.2](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.1.2)).
+//!
+//! The client signs the URI it used. Behind a TLS-terminating proxy the server sees `http` and
+//! maybe another host, so where the origin comes from is a deployment policy:
+//!
+//! * [`Origin::host`] (the default, `http`): the `Host` header (or the request URI's authority
+//!   when there is no `Host`, as with HTTP/2) and a scheme you configure;
+//! * [`Origin::fixed`]: one public origin, e.g. `https://api.example.com`, whatever the request
+//!   says: the safest choice for a service with one public name;
+//! * [`Origin::forwarded`]: trust `Forwarded` (RFC 7239) or `X-Forwarded-Proto` /
+//!   `X-Forwarded-Host` set by your proxy. Only use it when a proxy you run overwrites these
+//!   headers; otherwise clients choose them.
+//!
+//! ```
+//! use oauth1::Origin;
+//! let o = Origin::fixed("HTTPS://API.Example.com:443").unwrap();
+//! assert_eq!(o.to_string(), "https://api.example.com");
+//! ```
+
+use std::fmt;
+
+use http::HeaderMap;
+use http::uri::{Authority, Uri};
+
+use crate::error::Error;
+
+/// The policy for the scheme and authority of the base string URI. See the [module docs](self).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin(Kind);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    Host { scheme: String },
+    Fixed { scheme: String, authority: String },
+    Forwarded { default_scheme: String },
+}
+
+fn valid_scheme(s: &str) -> Result<String, Error> {
+    let mut bytes = s.bytes();
+    let ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    if ok { Ok(s.to_ascii_lowercase()) } else { Err(Error::malformed("invalid URI scheme")) }
+}
+
+/// Lower-cases the host, drops the scheme's default port, keeps IPv6 brackets
+/// ([RFC 5849 §3.4.1.2](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.1.2)).
+pub(crate) fn normalize_authority(scheme: &str, raw: &str) -> Result<String, Error> {
+    let bad = || Error::malformed("invalid Host");
+    if raw.is_empty() || raw.contains('@') {
+        return Err(bad());
+    }
+    let authority: Authority = raw.parse().map_err(|_| bad())?;
+    let host = authority.host();
+    if host.is_empty() {
+        return Err(bad());
+    }
+    // What follows the host is empty or `:` and an optional decimal port.
+    let port = match authority.as_str().get(host.len()..).unwrap_or_default() {
+        "" | ":" => None,
+        rest => match rest.strip_prefix(':') {
+            Some(digits) if digits.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(digits.parse::<u16>().map_err(|_| bad())?)
+            }
+            _ => return Err(bad()),
+        },
+    };
+    let mut out = host.to_ascii_lowercase();
+    match (scheme, port) {
+        (_, None) | ("http", Some(80)) | ("https", Some(443)) => {}
+        (_, Some(p)) => {
+            out.push(':');
+            out.push_str(&p.to_string());
+        }
+    }
+    Ok(out)
+}
+
+impl Origin {
+    /// The `Host` header with a fixed scheme (normally `"http"` or `"https"`).
+    pub fn host(scheme: &str) -> Result<Self, Error> {
+        Ok(Origin(Kind::Host { scheme: valid_scheme(scheme)? }))
+    }
+
+    /// One public origin such as `https://api.example.com` or `http://localhost:8000`.
+    pub fn fixed(origin: &str) -> Result<Self, Error> {
+        let uri: Uri = origin.parse().map_err(|_| Error::malformed("invalid origin"))?;
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return Err(Error::malformed("an origin needs a scheme and a host"));
+        };
+        if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+            return Err(Error::malformed("an origin has no path or query"));
+        }
+        let scheme = valid_scheme(scheme)?;
+        let authority = normalize_authority(&scheme, authority.as_str())?;
+        Ok(Origin(Kind::Fixed { scheme, authority }))
+    }
+
+    /// Trust `Forwarded`, else `X-Forwarded-Proto` / `X-Forwarded-Host`, falling back to the
+    /// `Host` header and `default_scheme` for whatever they do not say.
+    pub fn forwarded(default_scheme: &str) -> Result<Self, Error> {
+        Ok(Origin(Kind::Forwarded { default_scheme: valid_scheme(default_scheme)? }))
+    }
+
+    /// Resolves the scheme and the normalized authority for one request.
+    pub(crate) fn resolve(&self, uri: &Uri, headers: &HeaderMap) -> Result<(String, String), Error> {
+        match &self.0 {
+            Kind::Fixed { scheme, authority } => Ok((scheme.clone(), authority.clone())),
+            Kind::Host { scheme } => {
+                let host = request_host(uri, headers)?;
+                Ok((scheme.clone(), normalize_authority(scheme, host)?))
+            }
+            Kind::Forwarded { default_scheme } => {
+                let (proto, host) = forwarded_values(headers);
+                let scheme = match proto {
+                    Some(p) => valid_scheme(p)?,
+                    None => default_scheme.clone(),
+                };
+                let host = match host {
+                    Some(h) => h,
+                    None => request_host(uri, headers)?,
+                };
+                let authority = normalize_authority(&scheme, host)?;
+                Ok((scheme, authority))
+            }
+        }
+    }
+}
+
+impl Default for Origin {
+    fn default() -> Self {
+        Origin(Kind::Host { scheme: "http".to_owned() })
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Kind::Fixed { scheme, authority } => write!(f, "{scheme}://{authority}"),
+            Kind::Host { scheme } => write!(f, "{scheme}://<Host>"),
+            Kind::Forwarded { default_scheme } => write!(f, "<forwarded, default {default_scheme}>"),
+        }
+    }
+}
+
+/// The `Host` header; without one (HTTP/2), the request URI's authority.
+fn request_host<'h>(uri: &'h Uri, headers: &'h HeaderMap) -> Result<&'h str, Error> {
+    let mut hosts = headers.get_all(http::header::HOST).iter();
+    match (hosts.next(), hosts.next()) {
+        (Some(_), Some(_)) => Err(Error::malformed("more than one Host header")),
+        (Some(h), None) => h.to_str().map_err(|_| Error::malformed("invalid Host")),
+        (None, _) => uri.authority().map(Authority::as_str).ok_or_else(|| Error::malformed("no Host header")),
+    }
+}
+
+fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn first_list_item(v: &str) -> Option<&str> {
+    v.split(',').next().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `(proto, host)` from `Forwarded` (its first element) or else `X-Forwarded-*`.
+fn forwarded_values(headers: &HeaderMap) -> (Option<&str>, Option<&str>) {
+    if let Some(fwd) = header_str(headers, "forwarded") {
+        let first = first_element(fwd);
+        let mut proto = None;
+        let mut host = None;
+        for pair in first.split(';') {
+            let Some((name, value)) = pair.split_once('=') else { continue };
+            let value = value.trim();
+            let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
+            match name.trim().to_ascii_lowercase().as_str() {
+                "proto" => proto = Some(value),
+                "host" => host = Some(value),
+                _ => {}
+            }
+        }
+        if proto.is_some() || host.is_some() {
+            return (proto, host);
+        }
+    }
+    (
+        header_str(headers, "x-forwarded-proto").and_then(first_list_item),
+        header_str(headers, "x-forwarded-host").and_then(first_list_item),
+    )
+}
+
+/// The first comma-separated element of a `Forwarded` value, honouring quotes.
+fn first_element(v: &str) -> &str {
+    let mut in_quotes = false;
+    for (i, c) in v.char_indices() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => return v.get(..i).unwrap_or(v),
+            _ => {}
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(origin: &Origin, headers: &[(&str, &str)]) -> Result<String, Error> {
+        let mut map = HeaderMap::new();
+        for (n, v) in headers {
+            map.append(http::HeaderName::from_bytes(n.as_bytes()).unwrap(), v.parse().unwrap());
+        }
+        let uri: Uri = "/x".parse().unwrap();
+        origin.resolve(&uri, &map).map(|(s, a)| format!("{s}://{a}"))
+    }
+
+    #[test]
+    fn host_header_normalized() {
+        let o = Origin::default();
+        assert_eq!(resolve(&o, &[("host", "EXAMPLE.com:80")]).unwrap(), "http://example.com");
+        assert_eq!(resolve(&o, &[("host", "example.com:8080")]).unwrap(), "http://example.com:8080");
+        assert_eq!(resolve(&o, &[("host", "example.com:")]).unwrap(), "http://example.com");
+        assert_eq!(resolve(&o, &[("host", "[::1]:80")]).unwrap(), "http://[::1]", "IPv6 default port (Authlib D7)");
+        assert_eq!(resolve(&o, &[("host", "[2001:DB8::1]:8443")]).unwrap(), "http://[2001:db8::1]:8443");
+        let tls = Origin::host("HTTPS").unwrap();
+        assert_eq!(resolve(&tls, &[("host", "a.b:443")]).unwrap(), "https://a.b");
+        assert_eq!(resolve(&tls, &[("host", "a.b:80")]).unwrap(), "https://a.b:80");
+    }
+
+    #[test]
+    fn bad_hosts_are_400() {
+        let o = Origin::default();
+        for h in ["", "user@evil.test", "a.b:99999", "a.b:x", "a b"] {
+            assert!(resolve(&o, &[("host", h)]).is_err(), "{h:?}");
+        }
+        assert!(resolve(&o, &[]).is_err(), "no host at all");
+        assert!(resolve(&o, &[("host", "a"), ("host", "b")]).is_err());
+    }
+
+    #[test]
+    fn fixed_ignores_the_request() {
+        let o = Origin::fixed("https://API.example.com:443/").unwrap();
+        assert_eq!(resolve(&o, &[("host", "internal:8080")]).unwrap(), "https://api.example.com");
+        assert!(Origin::fixed("https://a.b/path").is_err());
+        assert!(Origin::fixed("a.b").is_err());
+    }
+
+    #[test]
+    fn forwarded_headers_only_when_trusted() {
+        let headers =
+            [("host", "internal:8080"), ("x-forwarded-proto", "https"), ("x-forwarded-host", "API.example.com:443")];
+        assert_eq!(resolve(&Origin::default(), &headers).unwrap(), "http://internal:8080");
+        let o = Origin::forwarded("http").unwrap();
+        assert_eq!(resolve(&o, &headers).unwrap(), "https://api.example.com");
+        let rfc7239 =
+            [("host", "internal"), ("forwarded", "for=1.2.3.4;proto=https;host=\"api.example.com:8443\", for=5.6.7.8")];
+        assert_eq!(resolve(&o, &rfc7239).unwrap(), "https://api.example.com:8443");
+        assert_eq!(resolve(&o, &[("host", "a.b"), ("x-forwarded-proto", "https, http")]).unwrap(), "https://a.b");
+    }
+}
