@@ -29,9 +29,14 @@ use crate::error::Error;
 /// A decoded header parameter: name and value.
 pub type HeaderParam<'a> = (Cow<'a, str>, Cow<'a, str>);
 
+/// RFC 7230 `tchar`.
 #[inline]
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+        )
 }
 
 #[inline]
@@ -40,77 +45,78 @@ fn is_ows(b: u8) -> bool {
 }
 
 struct Cursor<'a> {
-    input: &'a [u8],
+    input: &'a str,
     pos: usize,
 }
 
 impl<'a> Cursor<'a> {
     fn peek(&self) -> Option<u8> {
-        self.input.get(self.pos).copied()
+        self.input.as_bytes().get(self.pos).copied()
+    }
+
+    fn rest(&self) -> &'a [u8] {
+        self.input.as_bytes().get(self.pos..).unwrap_or_default()
     }
 
     fn skip_ows(&mut self) -> usize {
-        let start = self.pos;
-        while self.peek().is_some_and(is_ows) {
-            self.pos += 1;
-        }
-        self.pos - start
+        let rest = self.rest();
+        let n = rest.iter().position(|&b| !is_ows(b)).unwrap_or(rest.len());
+        self.pos += n;
+        n
     }
 
-    fn take_while(&mut self, f: impl Fn(u8) -> bool) -> &'a [u8] {
+    /// The run of bytes from here for which `f` holds (always ASCII, so a `str` boundary).
+    #[inline]
+    fn take_while(&mut self, f: impl Fn(u8) -> bool) -> &'a str {
         let start = self.pos;
-        while self.peek().is_some_and(&f) {
-            self.pos += 1;
-        }
+        let rest = self.rest();
+        self.pos += rest.iter().position(|&b| !f(b)).unwrap_or(rest.len());
         self.input.get(start..self.pos).unwrap_or_default()
     }
 
     /// A quoted-string; the cursor stands on the opening quote. Returns the unescaped content.
-    fn quoted(&mut self) -> Result<Cow<'a, [u8]>, Error> {
+    fn quoted(&mut self) -> Result<Cow<'a, str>, Error> {
         self.pos += 1;
         let start = self.pos;
-        let mut owned: Option<Vec<u8>> = None;
-        loop {
-            match self.peek() {
-                None => return Err(Error::malformed("unterminated quoted string in Authorization header")),
-                Some(b'"') => {
-                    let raw = self.input.get(start..self.pos).unwrap_or_default();
-                    self.pos += 1;
-                    return Ok(owned.map_or(Cow::Borrowed(raw), Cow::Owned));
+        let rest = self.input.get(start..).unwrap_or_default();
+        // Fast path: no escape before the closing quote (`http` has already refused CR, LF
+        // and NUL in header values).
+        match rest.bytes().position(|b| b == b'"' || b == b'\\') {
+            None => return Err(Error::malformed("unterminated quoted string in Authorization header")),
+            Some(end) if rest.as_bytes().get(end) == Some(&b'"') => {
+                self.pos = start + end + 1;
+                return Ok(Cow::Borrowed(rest.get(..end).unwrap_or_default()));
+            }
+            Some(_) => {}
+        }
+        self.quoted_slow(start, rest)
+    }
+
+    #[cold]
+    fn quoted_slow(&mut self, start: usize, rest: &'a str) -> Result<Cow<'a, str>, Error> {
+        let mut out = String::with_capacity(rest.len());
+        let mut chars = rest.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => {
+                    self.pos = start + i + 1;
+                    return Ok(Cow::Owned(out));
                 }
-                Some(b'\\') => {
-                    let buf = owned.get_or_insert_with(|| self.input.get(start..self.pos).unwrap_or_default().to_vec());
-                    self.pos += 1;
-                    match self.peek() {
-                        Some(escaped) if escaped != b'\r' && escaped != b'\n' => buf.push(escaped),
-                        _ => return Err(Error::malformed("bad escape in Authorization header")),
-                    }
-                    self.pos += 1;
-                }
-                Some(b'\r' | b'\n' | 0) => return Err(Error::malformed("control character in Authorization header")),
-                Some(b) => {
-                    if let Some(buf) = owned.as_mut() {
-                        buf.push(b);
-                    }
-                    self.pos += 1;
-                }
+                '\\' => match chars.next() {
+                    Some((_, escaped)) if escaped != '\r' && escaped != '\n' => out.push(escaped),
+                    _ => return Err(Error::malformed("bad escape in Authorization header")),
+                },
+                c => out.push(c),
             }
         }
+        Err(Error::malformed("unterminated quoted string in Authorization header"))
     }
 }
 
-fn decode_cow(raw: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
+fn decode_cow(raw: Cow<'_, str>) -> Result<Cow<'_, str>, Error> {
     match raw {
         Cow::Borrowed(b) => decode(b, Plus::Literal),
         Cow::Owned(v) => decode(&v, Plus::Literal).map(|c| Cow::Owned(c.into_owned())),
-    }
-}
-
-fn utf8_cow(raw: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
-    let bad = |_| Error::malformed("realm is not valid UTF-8");
-    match raw {
-        Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed).map_err(bad),
-        Cow::Owned(v) => String::from_utf8(v).map(Cow::Owned).map_err(|_| Error::malformed("realm is not valid UTF-8")),
     }
 }
 
@@ -120,15 +126,25 @@ fn utf8_cow(raw: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
 /// order when it is, and a 400 error when an OAuth header is malformed. Duplicates are returned
 /// as they are; the caller decides (protocol parameters must not repeat).
 pub fn parse(value: &[u8]) -> Result<Option<Vec<HeaderParam<'_>>>, Error> {
-    let mut c = Cursor { input: value, pos: 0 };
-    c.skip_ows();
-    let scheme = c.take_while(is_tchar);
-    if !scheme.eq_ignore_ascii_case(b"OAuth") {
-        return Ok(None);
-    }
     let mut params = Vec::with_capacity(8);
+    let ours = parse_each(value, |name, value| params.push((name, value)))?;
+    Ok(ours.then_some(params))
+}
+
+/// As [`parse`], handing each parameter to `each` instead of collecting them. Returns whether
+/// the header is an OAuth one.
+pub(crate) fn parse_each<'a>(value: &'a [u8], mut each: impl FnMut(Cow<'a, str>, Cow<'a, str>)) -> Result<bool, Error> {
+    // The scheme decides whether the header is ours before anything else is looked at.
+    let trimmed = value.iter().position(|&b| !is_ows(b)).and_then(|i| value.get(i..)).unwrap_or_default();
+    let scheme_len = trimmed.iter().position(|&b| !is_tchar(b)).unwrap_or(trimmed.len());
+    if !trimmed.get(..scheme_len).is_some_and(|s| s.eq_ignore_ascii_case(b"OAuth")) {
+        return Ok(false);
+    }
+    // Validated once, so every slice below is a `str` without further checks.
+    let input = std::str::from_utf8(value).map_err(|_| Error::malformed("Authorization header is not UTF-8"))?;
+    let mut c = Cursor { input, pos: value.len() - trimmed.len() + scheme_len };
     if c.peek().is_none() {
-        return Ok(Some(params));
+        return Ok(true);
     }
     if c.skip_ows() == 0 {
         return Err(Error::malformed("malformed Authorization header"));
@@ -159,8 +175,8 @@ pub fn parse(value: &[u8]) -> Result<Option<Vec<HeaderParam<'_>>>, Error> {
             Cow::Borrowed(c.take_while(|b| b > b' ' && b != b',' && b != b'"' && b != 0x7f))
         };
         let name = decode(name, Plus::Literal)?;
-        let value = if name == "realm" { utf8_cow(raw_value)? } else { decode_cow(raw_value)? };
-        params.push((name, value));
+        let value = if name == "realm" { raw_value } else { decode_cow(raw_value)? };
+        each(name, value);
         c.skip_ows();
         match c.peek() {
             None => break,
@@ -168,7 +184,7 @@ pub fn parse(value: &[u8]) -> Result<Option<Vec<HeaderParam<'_>>>, Error> {
             Some(_) => return Err(Error::malformed("malformed Authorization header: expected ','")),
         }
     }
-    Ok(Some(params))
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -271,6 +287,7 @@ mod tests {
         malformed("OAuth a=\"%zz\"");
         malformed("OAuth a=\"%C3\"");
         malformed("OAuth=x");
-        malformed("OAuth a=\"line\r\nbreak\"");
+        malformed("OAuth a=\"\\\r\"");
+        assert_eq!(parse(b"OAuth a=\"\xff\"").unwrap_err().status(), 400, "not UTF-8");
     }
 }

@@ -46,17 +46,54 @@ fn valid_scheme(s: &str) -> Result<String, Error> {
 /// Lower-cases the host, drops the scheme's default port, keeps IPv6 brackets
 /// ([RFC 5849 §3.4.1.2](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.1.2)).
 pub(crate) fn normalize_authority(scheme: &str, raw: &str) -> Result<String, Error> {
+    let mut out = String::with_capacity(raw.len());
+    push_authority(scheme, raw, &mut out)?;
+    Ok(out)
+}
+
+/// RFC 3986 `reg-name` bytes: unreserved, sub-delims and `%` (no `@`: no userinfo).
+fn is_reg_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b'%'
+        )
+}
+
+/// Validates `host[:port]` and appends its normalized form to `out`, without allocating.
+fn push_authority(scheme: &str, raw: &str, out: &mut String) -> Result<(), Error> {
     let bad = || Error::malformed("invalid Host");
-    if raw.is_empty() || raw.contains('@') {
-        return Err(bad());
-    }
-    let authority: Authority = raw.parse().map_err(|_| bad())?;
-    let host = authority.host();
-    if host.is_empty() {
-        return Err(bad());
-    }
+    let (host, rest) = if raw.starts_with('[') {
+        let close = raw.find(']').ok_or_else(bad)?;
+        let inner = raw.get(1..close).unwrap_or_default();
+        if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+            return Err(bad());
+        }
+        (raw.get(..=close).unwrap_or_default(), raw.get(close + 1..).unwrap_or_default())
+    } else {
+        let end = raw.find(':').unwrap_or(raw.len());
+        let host = raw.get(..end).unwrap_or_default();
+        if host.is_empty() || !host.bytes().all(is_reg_name_byte) {
+            return Err(bad());
+        }
+        (host, raw.get(end..).unwrap_or_default())
+    };
     // What follows the host is empty or `:` and an optional decimal port.
-    let port = match authority.as_str().get(host.len()..).unwrap_or_default() {
+    let port = match rest {
         "" | ":" => None,
         rest => match rest.strip_prefix(':') {
             Some(digits) if digits.bytes().all(|b| b.is_ascii_digit()) => {
@@ -65,15 +102,19 @@ pub(crate) fn normalize_authority(scheme: &str, raw: &str) -> Result<String, Err
             _ => return Err(bad()),
         },
     };
-    let mut out = host.to_ascii_lowercase();
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        out.push_str(&host.to_ascii_lowercase());
+    } else {
+        out.push_str(host);
+    }
     match (scheme, port) {
         (_, None) | ("http", Some(80)) | ("https", Some(443)) => {}
         (_, Some(p)) => {
-            out.push(':');
-            out.push_str(&p.to_string());
+            use std::fmt::Write as _;
+            let _ = write!(out, ":{p}");
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 impl Origin {
@@ -102,13 +143,18 @@ impl Origin {
         Ok(Origin(Kind::Forwarded { default_scheme: valid_scheme(default_scheme)? }))
     }
 
-    /// Resolves the scheme and the normalized authority for one request.
-    pub(crate) fn resolve(&self, uri: &Uri, headers: &HeaderMap) -> Result<(String, String), Error> {
+    /// Appends `scheme://authority` for one request to `out`.
+    pub(crate) fn write_origin(&self, uri: &Uri, headers: &HeaderMap, out: &mut String) -> Result<(), Error> {
         match &self.0 {
-            Kind::Fixed { scheme, authority } => Ok((scheme.clone(), authority.clone())),
+            Kind::Fixed { scheme, authority } => {
+                out.push_str(scheme);
+                out.push_str("://");
+                out.push_str(authority);
+            }
             Kind::Host { scheme } => {
-                let host = request_host(uri, headers)?;
-                Ok((scheme.clone(), normalize_authority(scheme, host)?))
+                out.push_str(scheme);
+                out.push_str("://");
+                push_authority(scheme, request_host(uri, headers)?, out)?;
             }
             Kind::Forwarded { default_scheme } => {
                 let (proto, host) = forwarded_values(headers);
@@ -120,10 +166,12 @@ impl Origin {
                     Some(h) => h,
                     None => request_host(uri, headers)?,
                 };
-                let authority = normalize_authority(&scheme, host)?;
-                Ok((scheme, authority))
+                out.push_str(&scheme);
+                out.push_str("://");
+                push_authority(&scheme, host, out)?;
             }
         }
+        Ok(())
     }
 }
 
@@ -210,7 +258,8 @@ mod tests {
             map.append(http::HeaderName::from_bytes(n.as_bytes()).unwrap(), v.parse().unwrap());
         }
         let uri: Uri = "/x".parse().unwrap();
-        origin.resolve(&uri, &map).map(|(s, a)| format!("{s}://{a}"))
+        let mut out = String::new();
+        origin.write_origin(&uri, &map, &mut out).map(|()| out)
     }
 
     #[test]
@@ -229,7 +278,7 @@ mod tests {
     #[test]
     fn bad_hosts_are_400() {
         let o = Origin::default();
-        for h in ["", "user@evil.test", "a.b:99999", "a.b:x", "a b"] {
+        for h in ["", "user@evil.test", "a.b:99999", "a.b:x", "a b", "[::1", "[zz]", ":80", "a.b:80:80"] {
             assert!(resolve(&o, &[("host", h)]).is_err(), "{h:?}");
         }
         assert!(resolve(&o, &[]).is_err(), "no host at all");

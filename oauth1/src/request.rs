@@ -38,7 +38,7 @@ use std::fmt;
 
 use http::{HeaderMap, Method, Uri};
 
-use crate::encoding::{Plus, cmp_encoded, decode, has_percent_escape, hex_upper, is_unreserved, parse_form};
+use crate::encoding::{Plus, cmp_encoded, decode, form_text, has_percent_escape, hex_upper, is_unreserved, parse_form};
 use crate::error::{Error, ErrorKind};
 use crate::header;
 use crate::origin::Origin;
@@ -163,101 +163,75 @@ impl<'a> SignedRequest<'a> {
             Cow::Borrowed(method_str)
         };
 
-        let (scheme, authority) = options.origin.resolve(uri, headers)?;
         let path = match uri.path() {
             "" => "/",
             p => p,
         };
-        let mut base_uri = String::with_capacity(scheme.len() + 3 + authority.len() + path.len());
-        base_uri.push_str(&scheme);
-        base_uri.push_str("://");
-        base_uri.push_str(&authority);
+        let mut base_uri = String::with_capacity(64 + path.len());
+        options.origin.write_origin(uri, headers, &mut base_uri)?;
         base_uri.push_str(path);
 
-        let mut params: Vec<Param<'a>> = Vec::with_capacity(16);
-        let mut realm = None;
-        let mut signature = None;
-        let mut seen = [false; 3]; // query, body, header: which carried protocol parameters
-        let mut signature_count = 0usize;
-
-        let mut push = |p: Param<'a>, params: &mut Vec<Param<'a>>| {
-            if p.is_protocol() {
-                let i = match p.source {
-                    Transport::Query => 0,
-                    Transport::Body => 1,
-                    Transport::Header => 2,
-                };
-                if let Some(s) = seen.get_mut(i) {
-                    *s = true;
-                }
-                if p.name == "oauth_signature" {
-                    signature_count += 1;
-                    signature = Some(p.value);
-                    return;
-                }
-            }
-            params.push(p);
+        let mut c = Collector {
+            params: Vec::with_capacity(16),
+            seen: [false; 3],
+            signature: None,
+            signatures: 0,
+            realm: None,
+            realms: 0,
         };
-
-        let mut found_header = false;
+        let mut oauth_headers = 0;
         for value in headers.get_all(http::header::AUTHORIZATION) {
-            let Some(hparams) = header::parse(value.as_bytes())? else { continue };
-            if std::mem::replace(&mut found_header, true) {
-                return Err(Error::with_description(
-                    ErrorKind::DuplicatedParameter,
-                    "more than one OAuth Authorization header",
-                ));
-            }
-            for (name, value) in hparams {
+            let ours = header::parse_each(value.as_bytes(), |name, value| {
                 if name == "realm" {
-                    if realm.replace(value).is_some() {
-                        return Err(Error::with_description(
-                            ErrorKind::DuplicatedParameter,
-                            "duplicated \"realm\" in Authorization header",
-                        ));
-                    }
-                    continue;
+                    c.realms += 1;
+                    c.realm = Some(value);
+                } else {
+                    c.push(Param { name, value, source: Transport::Header });
                 }
-                push(Param { name, value, source: Transport::Header }, &mut params);
-            }
+            })?;
+            oauth_headers += usize::from(ours);
+        }
+        if oauth_headers > 1 {
+            return Err(Error::with_description(
+                ErrorKind::DuplicatedParameter,
+                "more than one OAuth Authorization header",
+            ));
+        }
+        if c.realms > 1 {
+            return Err(duplicated("realm"));
         }
         if let Some(q) = uri.query() {
-            for pair in parse_form(q.as_bytes()) {
+            for pair in parse_form(q) {
                 let (name, value) = pair?;
-                push(Param { name, value, source: Transport::Query }, &mut params);
+                c.push(Param { name, value, source: Transport::Query });
             }
         }
         if !body.is_empty() && is_form(headers) {
-            for pair in parse_form(body) {
+            for pair in parse_form(form_text(body)?) {
                 let (name, value) = pair?;
-                push(Param { name, value, source: Transport::Body }, &mut params);
+                c.push(Param { name, value, source: Transport::Body });
             }
         }
 
-        let transports: Vec<&str> = [Transport::Query, Transport::Body, Transport::Header]
-            .iter()
-            .zip(seen)
-            .filter(|(_, s)| *s)
-            .map(|(t, _)| t.label())
-            .collect();
-        if transports.len() > 1 {
+        // Authlib's order and wording: QUERY, BODY, HEADER.
+        const ORDER: [Transport; 3] = [Transport::Query, Transport::Body, Transport::Header];
+        let mut carried = ORDER.iter().zip(c.seen).filter(|(_, seen)| *seen).map(|(t, _)| *t);
+        let transport = carried.next();
+        if carried.next().is_some() {
+            let labels: Vec<&str> =
+                ORDER.iter().zip(c.seen).filter(|(_, seen)| *seen).map(|(t, _)| t.label()).collect();
             return Err(Error::with_description(
                 ErrorKind::DuplicatedParameter,
                 format!(
                     "\"oauth_\" params must come from only 1 signature type but were found in {}",
-                    transports.join(",")
+                    labels.join(",")
                 ),
             ));
         }
-        let transport = match transports.first() {
-            Some(&"QUERY") => Some(Transport::Query),
-            Some(&"BODY") => Some(Transport::Body),
-            Some(_) => Some(Transport::Header),
-            None => None,
-        };
-        if signature_count > 1 {
+        if c.signatures > 1 {
             return Err(duplicated("oauth_signature"));
         }
+        let Collector { mut params, signature, realm, .. } = c;
 
         sort_params(&mut params);
 
@@ -394,7 +368,7 @@ impl<'a> SignedRequest<'a> {
             .iter()
             .map(|p| {
                 let value = if p.is_protocol() && has_percent_escape(&p.value) {
-                    decode(p.value.as_bytes(), Plus::Literal).unwrap_or(Cow::Borrowed(p.value.as_ref()))
+                    decode(&p.value, Plus::Literal).unwrap_or(Cow::Borrowed(p.value.as_ref()))
                 } else {
                     Cow::Borrowed(p.value.as_ref())
                 };
@@ -419,6 +393,38 @@ fn duplicated_owned(name: &str) -> Error {
     Error::with_description(ErrorKind::DuplicatedParameter, format!("duplicated \"{name}\" in parameters"))
 }
 
+/// Gathers the parameters of every transport, noting which carried protocol parameters.
+struct Collector<'a> {
+    params: Vec<Param<'a>>,
+    /// Query, body, header: which carried protocol parameters.
+    seen: [bool; 3],
+    signature: Option<Cow<'a, str>>,
+    signatures: usize,
+    realm: Option<Cow<'a, str>>,
+    realms: usize,
+}
+
+impl<'a> Collector<'a> {
+    fn push(&mut self, p: Param<'a>) {
+        if p.is_protocol() {
+            let i = match p.source {
+                Transport::Query => 0,
+                Transport::Body => 1,
+                Transport::Header => 2,
+            };
+            if let Some(seen) = self.seen.get_mut(i) {
+                *seen = true;
+            }
+            if p.name == "oauth_signature" {
+                self.signatures += 1;
+                self.signature = Some(p.value);
+                return;
+            }
+        }
+        self.params.push(p);
+    }
+}
+
 /// A signature base string, written on demand ([RFC 5849 §3.4.1.1]).
 ///
 /// Signature methods stream it into their MAC or hash with [`write_to`](Self::write_to), so it
@@ -441,42 +447,35 @@ struct Buffered<'s> {
 
 impl Buffered<'_> {
     #[inline]
-    fn push(&mut self, b: u8) {
-        if self.len == self.buf.len() {
+    fn write(&mut self, bytes: &[u8]) {
+        if self.buf.len() - self.len < bytes.len() {
             self.flush();
-        }
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
-        }
-    }
-
-    fn push_all(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.push(b);
-        }
-    }
-
-    /// Percent-encodes once (§3.6).
-    fn encode(&mut self, s: &str) {
-        for b in s.bytes() {
-            if is_unreserved(b) {
-                self.push(b);
-            } else {
-                self.push_all(&[b'%', hex_upper(b >> 4), hex_upper(b)]);
+            if bytes.len() > self.buf.len() {
+                (self.out)(bytes);
+                return;
             }
         }
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + bytes.len()) {
+            dst.copy_from_slice(bytes);
+            self.len += bytes.len();
+        }
     }
 
-    /// Percent-encodes twice: once for normalization (§3.4.1.3.2), once for the base string.
-    fn encode_twice(&mut self, s: &str) {
-        for b in s.bytes() {
-            if is_unreserved(b) {
-                self.push(b);
-            } else {
-                self.push_all(&[b'%', b'2', b'5', hex_upper(b >> 4), hex_upper(b)]);
+    /// Percent-encodes (§3.6), copying runs of unreserved bytes whole; `prefix` is `%` for one
+    /// encoding and `%25` for two (normalization §3.4.1.3.2, then the base string §3.4.1.1).
+    #[inline]
+    fn encode(&mut self, s: &str, prefix: &[u8]) {
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if !is_unreserved(b) {
+                self.write(bytes.get(start..i).unwrap_or_default());
+                self.write(prefix);
+                self.write(&[hex_upper(b >> 4), hex_upper(b)]);
+                start = i + 1;
             }
         }
+        self.write(bytes.get(start..).unwrap_or_default());
     }
 
     fn flush(&mut self) {
@@ -495,17 +494,17 @@ impl<'r> BaseString<'r> {
     /// Streams the base string into `sink` in a few large chunks.
     pub fn write_to(&self, sink: &mut dyn FnMut(&[u8])) {
         let mut w = Buffered { buf: [0; 512], len: 0, out: sink };
-        w.encode(self.method);
-        w.push(b'&');
-        w.encode(self.uri);
-        w.push(b'&');
+        w.encode(self.method, b"%");
+        w.write(b"&");
+        w.encode(self.uri, b"%");
+        w.write(b"&");
         for (i, p) in self.params.iter().enumerate() {
             if i > 0 {
-                w.push_all(b"%26");
+                w.write(b"%26");
             }
-            w.encode_twice(&p.name);
-            w.push_all(b"%3D");
-            w.encode_twice(&p.value);
+            w.encode(&p.name, b"%25");
+            w.write(b"%3D");
+            w.encode(&p.value, b"%25");
         }
         w.flush();
     }

@@ -29,7 +29,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue};
 use http::uri::{PathAndQuery, Uri};
 use sha1::{Digest, Sha1};
 
-use crate::encoding::{encode, parse_form};
+use crate::encoding::{encode, form_text, parse_form};
 use crate::error::Error;
 use crate::origin::normalize_authority;
 use crate::request::{BaseString, Param, Transport, sort_params};
@@ -275,12 +275,12 @@ impl Signer {
         let protocol = self.protocol_params(body_sha1);
         let query = parts.uri.query().unwrap_or("").to_owned();
         let mut params: Vec<Param<'_>> = Vec::new();
-        for pair in parse_form(query.as_bytes()) {
+        for pair in parse_form(&query) {
             let (name, value) = pair?;
             params.push(Param { name, value, source: Transport::Query });
         }
         if is_form {
-            for pair in parse_form(&body) {
+            for pair in parse_form(form_text(&body)?) {
                 let (name, value) = pair?;
                 params.push(Param { name, value, source: Transport::Body });
             }
