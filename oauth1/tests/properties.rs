@@ -152,7 +152,7 @@ fn tampered(req: &http::Request<Vec<u8>>, c: &Case) -> Vec<(&'static str, http::
         // Change the first query value by one character.
         let mut segs: Vec<String> = q.split('&').map(str::to_owned).collect();
         if let Some(first) = segs.iter_mut().find(|s| !s.starts_with("oauth_signature=")) {
-            first.push_str("x");
+            first.push('x');
         }
         out.push((
             "query value",
