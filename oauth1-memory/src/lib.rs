@@ -1,2 +1,483 @@
-//! In-memory stores for the oauth1 provider core (tests, demos, single-process apps). Filled in by the oauth1-memory issue.
+//! # oauth1-memory: in-memory stores for the `oauth1` provider
+//!
+//! [`MemoryStore`] implements every store trait of [`oauth1::store`] for tests, demos and
+//! single-process services, keeping every guarantee the traits promise:
+//!
+//! * **nonces** ([RFC 5849 §3.3](https://www.rfc-editor.org/rfc/rfc5849#section-3.3)): one
+//!   atomic check-and-insert per `(consumer key, token, timestamp, nonce)`, kept exactly until
+//!   the timestamp leaves the accepted window (not a fixed 24 h), pruned a few at a time on each
+//!   insert (no stop-the-world sweep), in 16 independently locked shards;
+//! * **bounded memory**: live nonces and temporary credentials are capped. At the cap the
+//!   store *refuses* ([`StoreError::CapacityExceeded`], which the provider answers with 503)
+//!   rather than evicting a live nonce, because forgetting a live nonce would let its request be
+//!   replayed. A flood can make the provider unavailable for its duration; it can never make it
+//!   accept a replay;
+//! * **temporary credentials** expire (10 minutes by default, the server's `temporary_ttl`),
+//!   are authorized at most once and taken at most once;
+//! * an injectable [`Clock`] so expiry is tested without sleeping.
+//!
+//! Each nonce is kept as a 128-bit keyed fingerprint (two SipHash-1-3 hashes with per-process
+//! random keys) plus its expiry, about 64 bytes per live nonce.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use oauth1::{AuthorizationServer, Config, Stores, store::Client};
+//! use oauth1_memory::MemoryStore;
+//!
+//! let store = Arc::new(MemoryStore::new());
+//! store.insert_client(Client::new("dpf43f3p2l4k3l03", "kd94hf93k423kf44").with_name("Printer"));
+//! let server = AuthorizationServer::new(Stores::single(store), Config::default());
+//! # let _ = server;
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::cmp::Reverse;
+use std::collections::hash_map::RandomState;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+
+use async_trait::async_trait;
+use oauth1::clock::{Clock, SystemClock};
+use oauth1::signature::{RsaPublicKey, Secret};
+use oauth1::store::{
+    Authorization, AuthorizeOutcome, Client, ClientStore, NonceCheck, NonceKey, NonceStore, StoreError,
+    TemporaryCredentialStore, TemporaryCredentials, TokenCredentialStore, TokenCredentials,
+};
+use serde::Deserialize;
+
+/// Default cap on live nonces.
+pub const DEFAULT_MAX_NONCES: usize = 1_000_000;
+/// Default cap on live temporary credentials.
+pub const DEFAULT_MAX_TEMPORARY: usize = 100_000;
+const SHARDS: usize = 16;
+
+/// A nonce's fingerprint: 128 bits from two independently keyed SipHash instances. The
+/// first word picks the shard, the second is the hash inside it.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Fingerprint(u64, u64);
+
+impl Hash for Fingerprint {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.1);
+    }
+}
+
+/// The fingerprints are already uniformly random: the hash is the word itself.
+#[derive(Default)]
+struct FingerprintHasher(u64);
+
+impl Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Not reached (only `write_u64` is called); fold anything else in rather than panic.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+#[derive(Default)]
+struct NonceShard {
+    live: HashSet<Fingerprint, BuildHasherDefault<FingerprintHasher>>,
+    by_expiry: BinaryHeap<Reverse<(u64, Fingerprint)>>,
+}
+
+impl NonceShard {
+    /// Drops entries whose time has passed, oldest first. Amortized: each entry is popped once.
+    fn prune(&mut self, now: u64, live_total: &AtomicUsize) {
+        while let Some(Reverse((expires_at, fp))) = self.by_expiry.peek().copied() {
+            if expires_at > now {
+                break;
+            }
+            self.by_expiry.pop();
+            if self.live.remove(&fp) {
+                live_total.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+struct Temporary {
+    map: HashMap<String, TemporaryCredentials>,
+    by_expiry: BinaryHeap<Reverse<(u64, String)>>,
+}
+
+impl Temporary {
+    fn prune(&mut self, now: u64) {
+        while let Some(Reverse((expires_at, _))) = self.by_expiry.peek() {
+            if *expires_at > now {
+                break;
+            }
+            if let Some(Reverse((expires_at, token))) = self.by_expiry.pop()
+                && self.map.get(&token).is_some_and(|c| c.expires_at == expires_at)
+            {
+                self.map.remove(&token);
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave these maps half-updated in a way that
+    // matters more than losing the store; keep serving.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// In-memory clients, temporary credentials, token credentials and nonces.
+/// See the [crate docs](crate).
+pub struct MemoryStore {
+    clients: RwLock<HashMap<String, Client>>,
+    temporary: Mutex<Temporary>,
+    tokens: RwLock<HashMap<String, TokenCredentials>>,
+    nonces: [Mutex<NonceShard>; SHARDS],
+    live_nonces: AtomicUsize,
+    max_nonces: usize,
+    max_temporary: usize,
+    fingerprint_keys: (RandomState, RandomState),
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("live_nonces", &self.nonce_count())
+            .field("max_nonces", &self.max_nonces)
+            .field("max_temporary", &self.max_temporary)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MemoryStore {
+    /// An empty store on the system clock with the default caps.
+    pub fn new() -> Self {
+        MemoryStore {
+            clients: RwLock::default(),
+            temporary: Mutex::new(Temporary { map: HashMap::new(), by_expiry: BinaryHeap::new() }),
+            tokens: RwLock::default(),
+            nonces: std::array::from_fn(|_| Mutex::default()),
+            live_nonces: AtomicUsize::new(0),
+            max_nonces: DEFAULT_MAX_NONCES,
+            max_temporary: DEFAULT_MAX_TEMPORARY,
+            fingerprint_keys: (RandomState::new(), RandomState::new()),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Uses `clock` for expiry (give the server the same clock).
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Caps live nonces (default [`DEFAULT_MAX_NONCES`]).
+    pub fn with_max_nonces(mut self, max: usize) -> Self {
+        self.max_nonces = max;
+        self
+    }
+
+    /// Caps live temporary credentials (default [`DEFAULT_MAX_TEMPORARY`]).
+    pub fn with_max_temporary(mut self, max: usize) -> Self {
+        self.max_temporary = max;
+        self
+    }
+
+    /// Registers (or replaces) a client.
+    pub fn insert_client(&self, client: Client) {
+        self.clients.write().unwrap_or_else(PoisonError::into_inner).insert(client.consumer_key.clone(), client);
+    }
+
+    /// Registers the clients of a JSON array in the demo format:
+    /// `{"client_id", "client_secret", "name", "redirect_uri": str|null, "rsa_public_key": PEM|null}`.
+    pub fn load_clients_json(&self, json: &str) -> Result<usize, ClientsError> {
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| ClientsError(e.to_string()))?;
+        self.load_clients(value)
+    }
+
+    /// As [`load_clients_json`](Self::load_clients_json), from a parsed value.
+    pub fn load_clients(&self, value: serde_json::Value) -> Result<usize, ClientsError> {
+        let records: Vec<ClientRecord> = serde_json::from_value(value).map_err(|e| ClientsError(e.to_string()))?;
+        let mut clients = Vec::with_capacity(records.len());
+        for r in records {
+            let mut c = Client::new(r.client_id, Secret::new(r.client_secret.unwrap_or_default()))
+                .with_name(r.name.unwrap_or_default());
+            if let Some(cb) = r.redirect_uri {
+                c = c.with_callback(cb);
+            }
+            if let Some(pem) = r.rsa_public_key {
+                let key = RsaPublicKey::from_pem(&pem)
+                    .map_err(|e| ClientsError(format!("client {}: {e}", c.consumer_key)))?;
+                c = c.with_rsa_public_key(key);
+            }
+            clients.push(c);
+        }
+        let n = clients.len();
+        for c in clients {
+            self.insert_client(c);
+        }
+        Ok(n)
+    }
+
+    /// How many nonces are live (not yet pruned).
+    pub fn nonce_count(&self) -> usize {
+        self.live_nonces.load(Ordering::Relaxed)
+    }
+
+    /// How many temporary credentials are stored (including expired ones not yet pruned).
+    pub fn temporary_count(&self) -> usize {
+        lock(&self.temporary).map.len()
+    }
+
+    fn fingerprint(&self, key: &NonceKey<'_>) -> Fingerprint {
+        Fingerprint(self.fingerprint_keys.0.hash_one(key), self.fingerprint_keys.1.hash_one(key))
+    }
+}
+
+/// A clients file that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientsError(String);
+
+impl std::fmt::Display for ClientsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid clients: {}", self.0)
+    }
+}
+
+impl std::error::Error for ClientsError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientRecord {
+    client_id: String,
+    client_secret: Option<String>,
+    name: Option<String>,
+    redirect_uri: Option<String>,
+    rsa_public_key: Option<String>,
+}
+
+#[async_trait]
+impl ClientStore for MemoryStore {
+    async fn client(&self, consumer_key: &str) -> Result<Option<Client>, StoreError> {
+        Ok(self.clients.read().unwrap_or_else(PoisonError::into_inner).get(consumer_key).cloned())
+    }
+}
+
+#[async_trait]
+impl TemporaryCredentialStore for MemoryStore {
+    async fn create_temporary(&self, credentials: TemporaryCredentials) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let mut t = lock(&self.temporary);
+        t.prune(now);
+        if t.map.len() >= self.max_temporary {
+            return Err(StoreError::CapacityExceeded);
+        }
+        t.by_expiry.push(Reverse((credentials.expires_at, credentials.token.clone())));
+        t.map.insert(credentials.token.clone(), credentials);
+        Ok(())
+    }
+
+    async fn temporary(&self, token: &str) -> Result<Option<TemporaryCredentials>, StoreError> {
+        let now = self.clock.now();
+        Ok(lock(&self.temporary).map.get(token).filter(|c| c.expires_at > now).cloned())
+    }
+
+    async fn authorize_temporary(
+        &self,
+        token: &str,
+        authorization: Authorization,
+    ) -> Result<AuthorizeOutcome, StoreError> {
+        let now = self.clock.now();
+        let mut t = lock(&self.temporary);
+        Ok(match t.map.get_mut(token).filter(|c| c.expires_at > now) {
+            None => AuthorizeOutcome::NotFound,
+            Some(c) if c.authorization.is_some() => AuthorizeOutcome::AlreadyAuthorized,
+            Some(c) => {
+                c.authorization = Some(authorization);
+                AuthorizeOutcome::Authorized(c.clone())
+            }
+        })
+    }
+
+    async fn take_temporary(&self, token: &str) -> Result<Option<TemporaryCredentials>, StoreError> {
+        let now = self.clock.now();
+        Ok(lock(&self.temporary).map.remove(token).filter(|c| c.expires_at > now))
+    }
+}
+
+#[async_trait]
+impl TokenCredentialStore for MemoryStore {
+    async fn create_token(&self, credentials: TokenCredentials) -> Result<(), StoreError> {
+        self.tokens.write().unwrap_or_else(PoisonError::into_inner).insert(credentials.token.clone(), credentials);
+        Ok(())
+    }
+
+    async fn token(&self, token: &str) -> Result<Option<TokenCredentials>, StoreError> {
+        Ok(self.tokens.read().unwrap_or_else(PoisonError::into_inner).get(token).cloned())
+    }
+
+    async fn revoke_token(&self, token: &str) -> Result<bool, StoreError> {
+        Ok(self.tokens.write().unwrap_or_else(PoisonError::into_inner).remove(token).is_some())
+    }
+}
+
+#[async_trait]
+impl NonceStore for MemoryStore {
+    async fn check_and_insert(&self, key: &NonceKey<'_>, expires_at: u64) -> Result<NonceCheck, StoreError> {
+        Ok(self.check_and_insert_now(key, expires_at)?)
+    }
+}
+
+impl MemoryStore {
+    /// The synchronous body of [`NonceStore::check_and_insert`] (also used by benchmarks).
+    pub fn check_and_insert_now(&self, key: &NonceKey<'_>, expires_at: u64) -> Result<NonceCheck, StoreError> {
+        let fp = self.fingerprint(key);
+        let now = self.clock.now();
+        let shard_index = usize::try_from(fp.0 % SHARDS as u64).unwrap_or(0);
+        let Some(shard) = self.nonces.get(shard_index) else { return Err(StoreError::unavailable("no shard")) };
+        let mut shard = lock(shard);
+        shard.prune(now, &self.live_nonces);
+        if shard.live.contains(&fp) {
+            return Ok(NonceCheck::Replayed);
+        }
+        // Reserve a place under the cap before inserting; never evict a live nonce.
+        let reserved = self
+            .live_nonces
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < self.max_nonces).then_some(n + 1))
+            .is_ok();
+        if !reserved {
+            return Err(StoreError::CapacityExceeded);
+        }
+        shard.live.insert(fp);
+        shard.by_expiry.push(Reverse((expires_at, fp)));
+        Ok(NonceCheck::Fresh)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oauth1::clock::ManualClock;
+
+    fn key(nonce: &str) -> NonceKey<'_> {
+        NonceKey { consumer_key: "ck", token: Some("tk"), timestamp: 1000, nonce }
+    }
+
+    #[tokio::test]
+    async fn nonce_fresh_then_replayed_then_expired() {
+        let clock = ManualClock::new(1000);
+        let store = MemoryStore::new().with_clock(clock.clone());
+        assert_eq!(store.check_and_insert(&key("a"), 1301).await.unwrap(), NonceCheck::Fresh);
+        assert_eq!(store.check_and_insert(&key("a"), 1301).await.unwrap(), NonceCheck::Replayed);
+        // Other scope elements make it a different nonce.
+        let other_token = NonceKey { token: None, ..key("a") };
+        assert_eq!(store.check_and_insert(&other_token, 1301).await.unwrap(), NonceCheck::Fresh);
+        let other_ts = NonceKey { timestamp: 1001, ..key("a") };
+        assert_eq!(store.check_and_insert(&other_ts, 1302).await.unwrap(), NonceCheck::Fresh);
+        assert_eq!(store.nonce_count(), 3);
+        clock.set(1301);
+        // Pruning happens on the shards that are touched; touch all with fresh keys.
+        for i in 0..200 {
+            let n = format!("p{i}");
+            store.check_and_insert(&key(&n), 5000).await.unwrap();
+        }
+        assert_eq!(store.nonce_count(), 200 + 1, "the entry expiring at 1302 is still live");
+        clock.set(1302);
+        for i in 200..400 {
+            let n = format!("p{i}");
+            store.check_and_insert(&key(&n), 5000).await.unwrap();
+        }
+        assert_eq!(store.nonce_count(), 400);
+    }
+
+    #[tokio::test]
+    async fn nonce_cap_refuses_and_keeps_live_entries() {
+        let store = MemoryStore::new().with_clock(ManualClock::new(1000)).with_max_nonces(10);
+        for i in 0..10 {
+            let n = i.to_string();
+            assert_eq!(store.check_and_insert(&key(&n), 2000).await.unwrap(), NonceCheck::Fresh);
+        }
+        assert!(matches!(store.check_and_insert(&key("x"), 2000).await, Err(StoreError::CapacityExceeded)));
+        // Every live nonce is still remembered.
+        for i in 0..10 {
+            let n = i.to_string();
+            assert_eq!(store.check_and_insert(&key(&n), 2000).await.unwrap(), NonceCheck::Replayed);
+        }
+        assert_eq!(store.nonce_count(), 10);
+    }
+
+    #[tokio::test]
+    async fn temporary_credentials_lifecycle() {
+        let clock = ManualClock::new(1000);
+        let store = MemoryStore::new().with_clock(clock.clone()).with_max_temporary(2);
+        let t = |tok: &str| TemporaryCredentials::new(tok, Secret::new("s"), "ck", "oob", 1600);
+        store.create_temporary(t("a")).await.unwrap();
+        store.create_temporary(t("b")).await.unwrap();
+        assert!(matches!(store.create_temporary(t("c")).await, Err(StoreError::CapacityExceeded)));
+        let auth = || Authorization::new("alice", Secret::new("v"));
+        assert!(matches!(store.authorize_temporary("a", auth()).await.unwrap(), AuthorizeOutcome::Authorized(_)));
+        assert!(matches!(store.authorize_temporary("a", auth()).await.unwrap(), AuthorizeOutcome::AlreadyAuthorized));
+        assert!(matches!(store.authorize_temporary("zz", auth()).await.unwrap(), AuthorizeOutcome::NotFound));
+        assert!(store.take_temporary("a").await.unwrap().is_some());
+        assert!(store.take_temporary("a").await.unwrap().is_none());
+        // Expiry: b is gone at 1600, and its place is freed.
+        clock.set(1600);
+        assert!(store.temporary("b").await.unwrap().is_none());
+        assert!(matches!(store.authorize_temporary("b", auth()).await.unwrap(), AuthorizeOutcome::NotFound));
+        store.create_temporary(TemporaryCredentials::new("c", Secret::new("s"), "ck", "oob", 2200)).await.unwrap();
+        assert_eq!(store.temporary_count(), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn races_have_exactly_one_winner() {
+        for round in 0..100 {
+            let store = Arc::new(MemoryStore::new().with_clock(ManualClock::new(1000)));
+            store.create_temporary(TemporaryCredentials::new("t", Secret::new("s"), "ck", "oob", 1600)).await.unwrap();
+            let mut tasks = Vec::new();
+            for _ in 0..64 {
+                let store = store.clone();
+                tasks.push(tokio::spawn(async move {
+                    let nonce = store.check_and_insert(&key("same"), 1301).await.unwrap() == NonceCheck::Fresh;
+                    let taken = store.take_temporary("t").await.unwrap().is_some();
+                    (nonce, taken)
+                }));
+            }
+            let mut fresh = 0;
+            let mut taken = 0;
+            for t in tasks {
+                let (n, k) = t.await.unwrap();
+                fresh += usize::from(n);
+                taken += usize::from(k);
+            }
+            assert_eq!((fresh, taken), (1, 1), "round {round}");
+        }
+    }
+
+    #[test]
+    fn clients_from_json() {
+        let store = MemoryStore::new();
+        let n = store
+            .load_clients_json(
+                r#"[{"client_id": "a", "client_secret": "s", "name": "A", "redirect_uri": "http://a/cb", "rsa_public_key": null},
+                    {"client_id": "b", "client_secret": "t", "name": "B", "redirect_uri": null, "rsa_public_key": null}]"#,
+            )
+            .unwrap();
+        assert_eq!(n, 2);
+        assert!(store.load_clients_json(r#"[{"client_id": "c", "rsa_public_key": "junk"}]"#).is_err());
+        assert!(store.load_clients_json(r#"{"not": "an array"}"#).is_err());
+    }
+}

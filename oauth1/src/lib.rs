@@ -10,7 +10,15 @@
 //! * [`signature`]: HMAC-SHA1/256/512, RSA-SHA1/256/512, PLAINTEXT and a per-server registry;
 //! * [`encoding`]: the §3.6 percent-encoding;
 //! * [`sign`]: a client-side signer for tests and integrations;
-//! * [`error`]: one error type with its status, Authlib error code and `oauth_problem`.
+//! * [`error`], [`response`]: one error type with its status, Authlib error code and
+//!   `oauth_problem`, and the responses built from it;
+//!
+//! and, over async [`store`] traits, the endpoints:
+//!
+//! * [`server::AuthorizationServer`]: temporary credentials (§2.1), resource-owner
+//!   authorization (§2.2) and token credentials (§2.3);
+//! * [`server::ResourceProtector`]: protected resources (§3), including consumer-only
+//!   (two-legged, LTI 1.1) requests and `oauth_body_hash`.
 //!
 //! ```
 //! use oauth1::{ParseOptions, SignedRequest};
@@ -38,15 +46,22 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod clock;
 pub mod encoding;
 pub mod error;
+pub mod generate;
 pub mod header;
 pub mod origin;
 pub mod request;
+pub mod response;
+pub mod server;
 pub mod sign;
 pub mod signature;
+pub mod store;
 
 pub use error::{Error, ErrorKind};
 pub use origin::Origin;
 pub use request::{BaseString, ParseOptions, SignedRequest, Transport};
+pub use server::{Authenticated, AuthorizationServer, Config, ResourceProtector};
 pub use signature::{Secret, SignatureMethod, SignatureMethods};
+pub use store::Stores;

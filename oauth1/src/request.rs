@@ -134,7 +134,8 @@ impl fmt::Debug for SignedRequest<'_> {
     }
 }
 
-fn is_form(headers: &HeaderMap) -> bool {
+/// Whether the body is `application/x-www-form-urlencoded` (charset parameter allowed).
+pub(crate) fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -479,6 +479,11 @@ impl SignatureMethods {
         }
     }
 
+    /// The registered method called `name`, allowed or not.
+    pub fn get(&self, name: &str) -> Option<&dyn SignatureMethod> {
+        self.entries.iter().find(|(m, _)| m.name() == name).map(|(m, _)| m.as_ref())
+    }
+
     /// Whether `name` is registered and allowed.
     pub fn is_allowed(&self, name: &str) -> bool {
         self.entries.iter().any(|(m, a)| *a && m.name() == name)
@@ -554,7 +559,7 @@ impl SignedRequest<'_> {
                 return Ok(SignatureMatch::DoubleDecoded);
             }
         }
-        Err(Error::new(ErrorKind::InvalidSignature))
+        Err(Error::with_description(ErrorKind::InvalidSignature, "Invalid \"oauth_signature\""))
     }
 
     /// Resolves the request's `oauth_signature_method` in `methods` and verifies with it.

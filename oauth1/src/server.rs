@@ -1,0 +1,978 @@
+//! The three RFC 5849 endpoints ([`AuthorizationServer`]) and resource protection
+//! ([`ResourceProtector`]), over the async [stores](crate::store).
+//!
+//! Every signed request goes through the same steps, in this order:
+//!
+//! 1. parse (400 for malformed or duplicated parameters);
+//! 2. required parameters, unsupported parameters, `oauth_version` (400);
+//! 3. the signature method is registered and allowed (400);
+//! 4. `oauth_timestamp` is ASCII digits inside the window, both past and future (401);
+//! 5. the client, then the token, are looked up: an unknown one continues with a dummy secret,
+//!    so the response time does not tell which consumer keys or tokens exist;
+//! 6. the signature (401);
+//! 7. the nonce is checked and recorded, atomically, **only now**: unauthenticated traffic can
+//!    neither burn nonces nor grow the store (401 when replayed).
+//!
+//! A store failure is a 503; it never turns into acceptance.
+//!
+//! ```
+//! # use std::sync::Arc;
+//! use oauth1::server::{AuthorizationServer, Config};
+//! # fn stores() -> oauth1::store::Stores { unimplemented!() }
+//! # fn doc() {
+//! let server = AuthorizationServer::new(stores(), Config::default().with_realm("Photos"));
+//! let protector = server.resource_protector();
+//! # }
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::{Method, Response, StatusCode};
+use tracing::info;
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Detail, Error, ErrorKind};
+use crate::generate::{RandomTokens, TokenGenerator, random_string};
+use crate::origin::Origin;
+use crate::request::{ParseOptions, SignedRequest};
+use crate::response::{form_encode, form_response};
+use crate::signature::{InteropFallback, Secret, SignatureMatch, SignatureMethods, VerifyingKeys, ct_eq_str};
+use crate::store::{
+    Authorization, AuthorizeOutcome, Client, NonceCheck, NonceKey, StoreError, Stores, TemporaryCredentials,
+    TokenCredentials,
+};
+
+/// Which callbacks a temporary credential request may name
+/// ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CallbackPolicy {
+    /// `oob` or any absolute URI whose scheme is allowed (default).
+    #[default]
+    AllowedSchemes,
+    /// `oob` or one of the client's registered callbacks, to which the request may add query
+    /// parameters.
+    Registered,
+}
+
+/// Extra parameters for the token credentials response (e.g. `user_id`, `screen_name`).
+pub type TokenResponseHook = Arc<dyn Fn(&TokenCredentials) -> Vec<(String, String)> + Send + Sync>;
+
+/// Provider settings. Start from `Config::default()` and change what you need.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// How requests are read (the base string URI's origin policy).
+    pub parse: ParseOptions,
+    /// Known and allowed signature methods.
+    pub signature_methods: SignatureMethods,
+    /// How far in the past a timestamp may be, in seconds (default 300).
+    pub timestamp_past: u64,
+    /// How far in the future a timestamp may be, in seconds (default 300).
+    pub timestamp_future: u64,
+    /// The double-decoding interop fallback (on by default).
+    pub interop_fallback: InteropFallback,
+    /// The realm for `WWW-Authenticate`.
+    pub realm: Option<String>,
+    /// Callback URI schemes accepted (default `http`, `https`).
+    pub callback_schemes: Vec<String>,
+    /// Whether callbacks must be registered for the client.
+    pub callback_policy: CallbackPolicy,
+    /// Lifetime of temporary credentials, in seconds (default 600).
+    pub temporary_ttl: u64,
+    /// Refuse `oauth_*` parameters the endpoint does not use (400, default on; RFC 5849 §3.2).
+    pub reject_unknown_protocol_parameters: bool,
+    /// Require `oauth_body_hash` on protected requests with a body that is not a form.
+    pub require_body_hash: bool,
+    /// Makes tokens, secrets and verifiers.
+    pub tokens: Arc<dyn TokenGenerator>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// Extra token-response parameters.
+    pub token_response: Option<TokenResponseHook>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            parse: ParseOptions::default(),
+            signature_methods: SignatureMethods::default(),
+            timestamp_past: 300,
+            timestamp_future: 300,
+            interop_fallback: InteropFallback::default(),
+            realm: None,
+            callback_schemes: vec!["http".into(), "https".into()],
+            callback_policy: CallbackPolicy::default(),
+            temporary_ttl: 600,
+            reject_unknown_protocol_parameters: true,
+            require_body_hash: false,
+            tokens: Arc::new(RandomTokens::default()),
+            clock: Arc::new(SystemClock),
+            token_response: None,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("parse", &self.parse)
+            .field("signature_methods", &self.signature_methods)
+            .field("timestamp_past", &self.timestamp_past)
+            .field("timestamp_future", &self.timestamp_future)
+            .field("interop_fallback", &self.interop_fallback)
+            .field("realm", &self.realm)
+            .field("callback_schemes", &self.callback_schemes)
+            .field("callback_policy", &self.callback_policy)
+            .field("temporary_ttl", &self.temporary_ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// Sets the realm.
+    pub fn with_realm(mut self, realm: impl Into<String>) -> Self {
+        self.realm = Some(realm.into());
+        self
+    }
+
+    /// Sets the origin policy.
+    pub fn with_origin(mut self, origin: Origin) -> Self {
+        self.parse = ParseOptions::with_origin(origin);
+        self
+    }
+
+    /// Sets the clock.
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Allows a registered signature method (e.g. `"PLAINTEXT"`, for TLS-only deployments).
+    pub fn allow_signature_method(mut self, name: &str) -> Self {
+        self.signature_methods.allow(name);
+        self
+    }
+
+    /// Sets the timestamp window (seconds into the past and into the future).
+    pub fn with_timestamp_window(mut self, past: u64, future: u64) -> Self {
+        self.timestamp_past = past;
+        self.timestamp_future = future;
+        self
+    }
+
+    /// Sets the callback policy.
+    pub fn with_callback_policy(mut self, policy: CallbackPolicy) -> Self {
+        self.callback_policy = policy;
+        self
+    }
+
+    /// Adds parameters to every token credentials response.
+    pub fn with_token_response(
+        mut self,
+        hook: impl Fn(&TokenCredentials) -> Vec<(String, String)> + Send + Sync + 'static,
+    ) -> Self {
+        self.token_response = Some(Arc::new(hook));
+        self
+    }
+}
+
+/// The credential a verified request carries: what a handler needs to know about the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Authenticated {
+    /// The client.
+    pub consumer_key: String,
+    /// The token credentials' `oauth_token`; `None` for consumer-only requests.
+    pub token: Option<String>,
+    /// The resource owner; `None` for consumer-only requests.
+    pub user_id: Option<String>,
+    /// The signature method used.
+    pub signature_method: String,
+    /// The `realm` of the `Authorization` header.
+    pub realm: Option<String>,
+    /// Whether the signature only matched through the double-decoding interop fallback.
+    pub interop_fallback: bool,
+}
+
+/// Which token a request must carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Endpoint {
+    /// §2.1: no token; `oauth_callback` required.
+    Temporary,
+    /// §2.3: temporary credentials and `oauth_verifier`.
+    Token,
+    /// §3: token credentials.
+    Resource,
+    /// Consumer only (two-legged, LTI 1.1): no token.
+    Consumer,
+}
+
+impl Endpoint {
+    fn allows(self, name: &str) -> bool {
+        matches!(
+            name,
+            "oauth_consumer_key"
+                | "oauth_signature_method"
+                | "oauth_timestamp"
+                | "oauth_nonce"
+                | "oauth_version"
+                | "oauth_body_hash"
+        ) || match self {
+            // An empty `oauth_token` is what some clients send here; a non-empty one is refused below.
+            Endpoint::Temporary => matches!(name, "oauth_callback" | "oauth_token"),
+            Endpoint::Token => matches!(name, "oauth_token" | "oauth_verifier"),
+            Endpoint::Resource => name == "oauth_token",
+            // LTI 1.1 launches carry `oauth_callback=about:blank`.
+            Endpoint::Consumer => matches!(name, "oauth_callback" | "oauth_token"),
+        }
+    }
+}
+
+/// What the shared verification found.
+struct Verified {
+    client: Client,
+    temporary: Option<TemporaryCredentials>,
+    token: Option<TokenCredentials>,
+    matched: SignatureMatch,
+}
+
+struct Inner {
+    config: Config,
+    stores: Stores,
+    /// Stands in for the secret of an unknown client or token.
+    dummy_secret: Secret,
+}
+
+fn store_error(e: StoreError) -> Error {
+    Error::with_description(ErrorKind::TemporarilyUnavailable, format!("{e}"))
+}
+
+fn non_empty(v: Option<&str>) -> Option<&str> {
+    v.filter(|s| !s.is_empty())
+}
+
+/// Validates `oob` or an absolute URI with an allowed scheme, a host and no userinfo.
+fn check_callback(callback: &str, schemes: &[String]) -> Result<(), Error> {
+    let invalid = || {
+        Error::with_description(ErrorKind::InvalidParameter, "Invalid \"oauth_callback\" value")
+            .with_detail(Detail::ParameterRejected("oauth_callback".into()))
+    };
+    if callback == "oob" {
+        return Ok(());
+    }
+    if callback.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        return Err(invalid());
+    }
+    let (scheme, rest) = callback.split_once("://").ok_or_else(invalid)?;
+    if !schemes.iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
+        return Err(invalid());
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    crate::origin::normalize_authority(&scheme.to_ascii_lowercase(), authority).map_err(|_| invalid())?;
+    Ok(())
+}
+
+/// Whether `callback` is `registered`, possibly with query parameters added.
+fn matches_registered(callback: &str, registered: &str) -> bool {
+    if callback == registered {
+        return true;
+    }
+    let Some(rest) = callback.strip_prefix(registered) else { return false };
+    let sep = if registered.contains('?') { '&' } else { '?' };
+    rest.starts_with(sep) && !registered.contains('#')
+}
+
+/// Adds `pairs` to the query of `uri`, keeping its own query and fragment as they are.
+pub fn add_query_parameters(uri: &str, pairs: &[(&str, &str)]) -> String {
+    let (base, fragment) = match uri.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (uri, None),
+    };
+    let mut out = String::from(base);
+    if !out.ends_with(['?', '&']) {
+        out.push(if base.contains('?') { '&' } else { '?' });
+    }
+    out.push_str(&form_encode(pairs.iter().copied()));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+impl Inner {
+    fn now(&self) -> u64 {
+        self.config.clock.now()
+    }
+
+    /// Steps 2–4 of the module docs: parameters, method, timestamp.
+    fn check_parameters(&self, signed: &SignedRequest<'_>, endpoint: Endpoint) -> Result<Option<u64>, Error> {
+        if non_empty(signed.consumer_key()).is_none() {
+            return Err(Error::missing("oauth_consumer_key"));
+        }
+        match endpoint {
+            Endpoint::Temporary => {
+                match non_empty(signed.callback()) {
+                    None => return Err(Error::missing("oauth_callback")),
+                    Some(cb) => check_callback(cb, &self.config.callback_schemes)?,
+                }
+                if non_empty(signed.token()).is_some() {
+                    return Err(unsupported("oauth_token"));
+                }
+            }
+            Endpoint::Token => {
+                if non_empty(signed.token()).is_none() {
+                    return Err(Error::missing("oauth_token"));
+                }
+                if non_empty(signed.verifier()).is_none() {
+                    return Err(Error::missing("oauth_verifier"));
+                }
+            }
+            Endpoint::Resource => {
+                if non_empty(signed.token()).is_none() {
+                    return Err(Error::missing("oauth_token"));
+                }
+            }
+            Endpoint::Consumer => {
+                if non_empty(signed.token()).is_some() {
+                    return Err(unsupported("oauth_token"));
+                }
+            }
+        }
+        if self.config.reject_unknown_protocol_parameters
+            && let Some((name, _, _)) = signed.params().find(|(n, _, _)| n.starts_with("oauth_") && !endpoint.allows(n))
+        {
+            return Err(unsupported_owned(name));
+        }
+        if let Some(v) = signed.version()
+            && v != "1.0"
+        {
+            return Err(Error::with_description(ErrorKind::VersionRejected, "\"oauth_version\" must be 1.0")
+                .with_detail(Detail::AcceptableVersions));
+        }
+        let method_name = non_empty(signed.signature_method());
+        let (timestamp, nonce) = (non_empty(signed.timestamp()), non_empty(signed.nonce()));
+        let may_omit = method_name
+            .and_then(|n| self.config.signature_methods.get(n))
+            .is_some_and(|m| m.allows_omitting_timestamp_and_nonce());
+        if !(may_omit && timestamp.is_none() && nonce.is_none()) {
+            if timestamp.is_none() {
+                return Err(Error::missing("oauth_timestamp"));
+            }
+            if nonce.is_none() {
+                return Err(Error::missing("oauth_nonce"));
+            }
+        }
+        if method_name.is_none() {
+            return Err(Error::missing("oauth_signature_method"));
+        }
+        if non_empty(signed.signature()).is_none() {
+            return Err(Error::missing("oauth_signature"));
+        }
+        self.config.signature_methods.resolve(method_name)?;
+        if nonce.is_some_and(|n| n.len() > 255) {
+            return Err(Error::with_description(ErrorKind::InvalidParameter, "\"oauth_nonce\" is too long")
+                .with_detail(Detail::ParameterRejected("oauth_nonce".into())));
+        }
+        let Some(timestamp) = timestamp else { return Ok(None) };
+        let ts = if !timestamp.is_empty() && timestamp.len() <= 19 && timestamp.bytes().all(|b| b.is_ascii_digit()) {
+            timestamp.parse::<u64>().ok()
+        } else {
+            None
+        };
+        let Some(ts) = ts else {
+            return Err(Error::with_description(ErrorKind::InvalidParameter, "Invalid \"oauth_timestamp\" value")
+                .with_detail(Detail::ParameterRejected("oauth_timestamp".into())));
+        };
+        let now = self.now();
+        let (earliest, latest) =
+            (now.saturating_sub(self.config.timestamp_past), now.saturating_add(self.config.timestamp_future));
+        if ts < earliest || ts > latest {
+            return Err(Error::with_description(
+                ErrorKind::TimestampRefused,
+                "\"oauth_timestamp\" is outside the accepted window",
+            )
+            .with_detail(Detail::AcceptableTimestamps(earliest, latest)));
+        }
+        Ok(Some(ts))
+    }
+
+    /// The whole verification of the module docs for one endpoint.
+    async fn authenticate(&self, signed: &SignedRequest<'_>, endpoint: Endpoint) -> Result<Verified, Error> {
+        let timestamp = self.check_parameters(signed, endpoint)?;
+        let consumer_key = signed.consumer_key().unwrap_or_default();
+        let method = self.config.signature_methods.resolve(signed.signature_method())?;
+
+        let client = self.stores.clients.client(consumer_key).await.map_err(store_error)?;
+        let token_value = non_empty(signed.token());
+        let mut temporary = None;
+        let mut token = None;
+        let mut token_known = true;
+        match (endpoint, token_value) {
+            (Endpoint::Token, Some(t)) => {
+                temporary = self
+                    .stores
+                    .temporary
+                    .temporary(t)
+                    .await
+                    .map_err(store_error)?
+                    .filter(|c| c.consumer_key == consumer_key && c.expires_at > self.now());
+                token_known = temporary.is_some();
+            }
+            (Endpoint::Resource, Some(t)) => {
+                token =
+                    self.stores.tokens.token(t).await.map_err(store_error)?.filter(|c| c.consumer_key == consumer_key);
+                token_known = token.is_some();
+            }
+            _ => {}
+        }
+
+        if let Some(c) = &client
+            && let Some(allowed) = &c.signature_methods
+            && !allowed.iter().any(|m| m == method.name())
+        {
+            return Err(Error::with_description(
+                ErrorKind::UnsupportedSignatureMethod,
+                "this client may not use that signature method",
+            ));
+        }
+
+        let token_secret = match (&temporary, &token, token_value) {
+            (Some(t), _, _) => t.secret.expose(),
+            (_, Some(t), _) => t.secret.expose(),
+            (None, None, Some(_)) if endpoint == Endpoint::Token || endpoint == Endpoint::Resource => {
+                self.dummy_secret.expose()
+            }
+            _ => "",
+        };
+        let no_keys = [];
+        let keys = VerifyingKeys {
+            consumer_secret: client.as_ref().map_or(self.dummy_secret.expose(), |c| c.secret.expose()),
+            token_secret,
+            rsa_public_keys: client.as_ref().map_or(&no_keys[..], |c| &c.rsa_public_keys),
+        };
+        let verified = signed.verify_signature(method, &keys, self.config.interop_fallback);
+        let Some(client) = client else {
+            return Err(Error::with_description(ErrorKind::InvalidClient, "Invalid \"oauth_consumer_key\""));
+        };
+        if !token_known {
+            return Err(Error::with_description(
+                ErrorKind::InvalidToken,
+                "Invalid or expired \"oauth_token\" in parameters",
+            ));
+        }
+        let matched = verified?;
+
+        if let (Some(ts), Some(nonce)) = (timestamp, non_empty(signed.nonce())) {
+            let key = NonceKey { consumer_key, token: token_value, timestamp: ts, nonce };
+            let expires_at = ts.saturating_add(self.config.timestamp_past).saturating_add(1);
+            if self.stores.nonces.check_and_insert(&key, expires_at).await.map_err(store_error)? == NonceCheck::Replayed
+            {
+                return Err(Error::with_description(ErrorKind::InvalidNonce, "\"oauth_nonce\" was already used"));
+            }
+        }
+        Ok(Verified { client, temporary, token, matched })
+    }
+
+    fn log_refusal(&self, endpoint: &'static str, signed: Option<&SignedRequest<'_>>, e: &Error) {
+        info!(
+            target: "oauth1",
+            endpoint,
+            status = e.status().as_u16(),
+            error = e.code(),
+            problem = e.problem(),
+            description = e.description().unwrap_or(""),
+            consumer_key = signed.and_then(SignedRequest::consumer_key).unwrap_or(""),
+            "request refused"
+        );
+    }
+
+    fn parse<'r, B: AsRef<[u8]>>(&self, req: &'r http::Request<B>) -> Result<SignedRequest<'r>, Error> {
+        SignedRequest::parse(req, &self.config.parse)
+    }
+}
+
+fn unsupported(name: &'static str) -> Error {
+    Error::with_description(ErrorKind::UnsupportedParameter, format!("\"{name}\" is not supported here"))
+        .with_detail(Detail::ParameterRejected(name.into()))
+}
+
+fn unsupported_owned(name: &str) -> Error {
+    Error::with_description(ErrorKind::UnsupportedParameter, format!("\"{name}\" is not supported here"))
+        .with_detail(Detail::ParameterRejected(name.to_owned().into()))
+}
+
+fn post_only(method: &Method) -> Result<(), Error> {
+    if method == Method::POST {
+        Ok(())
+    } else {
+        Err(Error::with_description(ErrorKind::MethodNotAllowed, "use POST").with_detail(Detail::Allow("POST")))
+    }
+}
+
+/// A temporary credential request waiting for the resource owner
+/// ([RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2)): what a consent page shows.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct PendingAuthorization {
+    /// The temporary `oauth_token`.
+    pub token: String,
+    /// The client asking for access.
+    pub client: Client,
+    /// `oob` or the callback URI.
+    pub callback: String,
+    /// The requested realm.
+    pub realm: Option<String>,
+}
+
+/// The resource owner granted access.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Grant {
+    /// Redirect the user agent here (the callback with `oauth_token` and `oauth_verifier`).
+    Redirect(String),
+    /// `oob`: show the verifier to the user, who enters it in the client.
+    OutOfBand {
+        /// The temporary `oauth_token`.
+        token: String,
+        /// The verifier to display.
+        verifier: String,
+    },
+}
+
+/// The resource owner denied access; the temporary credentials are gone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Denial {
+    /// Redirect the user agent here (the callback with `error=access_denied`).
+    Redirect(String),
+    /// `oob`: tell the user; the client learns when its exchange fails.
+    OutOfBand,
+}
+
+/// The authorization server: temporary credentials, resource-owner authorization and token
+/// credentials. Cheap to clone; share one per process.
+#[derive(Clone)]
+pub struct AuthorizationServer {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for AuthorizationServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizationServer").field("config", &self.inner.config).finish_non_exhaustive()
+    }
+}
+
+impl AuthorizationServer {
+    /// A server over `stores` with `config`.
+    pub fn new(stores: Stores, config: Config) -> Self {
+        AuthorizationServer { inner: Arc::new(Inner { config, stores, dummy_secret: Secret::new(random_string(32)) }) }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// A resource protector sharing this server's stores and configuration.
+    pub fn resource_protector(&self) -> ResourceProtector {
+        ResourceProtector { inner: self.inner.clone() }
+    }
+
+    /// The response for an endpoint result: the success, or the error's response with this
+    /// server's realm.
+    pub fn respond(&self, result: Result<Response<Vec<u8>>, Error>) -> Response<Vec<u8>> {
+        result.unwrap_or_else(|e| e.to_response(self.inner.config.realm.as_deref()))
+    }
+
+    /// Temporary credentials ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)):
+    /// `POST` only; `oauth_callback` required; answers `oauth_token`, `oauth_token_secret`,
+    /// `oauth_callback_confirmed=true`.
+    pub async fn temporary_credentials<B: AsRef<[u8]>>(
+        &self,
+        req: &http::Request<B>,
+    ) -> Result<Response<Vec<u8>>, Error> {
+        let inner = &self.inner;
+        post_only(req.method()).inspect_err(|e| inner.log_refusal("temporary_credentials", None, e))?;
+        let signed = inner.parse(req).inspect_err(|e| inner.log_refusal("temporary_credentials", None, e))?;
+        self.issue_temporary(&signed)
+            .await
+            .inspect_err(|e| inner.log_refusal("temporary_credentials", Some(&signed), e))
+    }
+
+    async fn issue_temporary(&self, signed: &SignedRequest<'_>) -> Result<Response<Vec<u8>>, Error> {
+        let inner = &self.inner;
+        let verified = inner.authenticate(signed, Endpoint::Temporary).await?;
+        let callback = signed.callback().unwrap_or_default();
+        if callback != "oob"
+            && inner.config.callback_policy == CallbackPolicy::Registered
+            && !verified.client.callbacks.iter().any(|r| matches_registered(callback, r))
+        {
+            return Err(Error::with_description(ErrorKind::InvalidParameter, "Invalid \"oauth_callback\" value")
+                .with_detail(Detail::ParameterRejected("oauth_callback".into())));
+        }
+        let token = inner.config.tokens.token();
+        let secret = inner.config.tokens.secret();
+        let credentials = TemporaryCredentials::new(
+            token.clone(),
+            Secret::new(secret.clone()),
+            verified.client.consumer_key,
+            callback,
+            inner.now().saturating_add(inner.config.temporary_ttl),
+        )
+        .with_realm(signed.realm().map(str::to_owned));
+        inner.stores.temporary.create_temporary(credentials).await.map_err(store_error)?;
+        let body = form_encode([
+            ("oauth_token", token.as_str()),
+            ("oauth_token_secret", secret.as_str()),
+            ("oauth_callback_confirmed", "true"),
+        ]);
+        Ok(form_response(StatusCode::OK, body))
+    }
+
+    /// The pending request behind `oauth_token`, for the consent page
+    /// ([RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2)). Unknown, expired or
+    /// already authorized: `invalid_token`.
+    pub async fn pending_authorization(&self, oauth_token: &str) -> Result<PendingAuthorization, Error> {
+        let inner = &self.inner;
+        let invalid =
+            || Error::with_description(ErrorKind::InvalidToken, "Invalid or expired \"oauth_token\" in parameters");
+        if oauth_token.is_empty() {
+            return Err(Error::missing("oauth_token"));
+        }
+        let credentials = inner
+            .stores
+            .temporary
+            .temporary(oauth_token)
+            .await
+            .map_err(store_error)?
+            .filter(|c| c.expires_at > inner.now() && c.authorization.is_none())
+            .ok_or_else(invalid)?;
+        let client =
+            inner.stores.clients.client(&credentials.consumer_key).await.map_err(store_error)?.ok_or_else(invalid)?;
+        Ok(PendingAuthorization {
+            token: credentials.token,
+            client,
+            callback: credentials.callback,
+            realm: credentials.realm,
+        })
+    }
+
+    /// The resource owner `user_id` grants access. A temporary credential is authorized at most
+    /// once; the verifier goes to the callback (its own query and fragment kept) or, for `oob`,
+    /// back to you to display.
+    pub async fn grant(&self, oauth_token: &str, user_id: &str) -> Result<Grant, Error> {
+        let inner = &self.inner;
+        if oauth_token.is_empty() {
+            return Err(Error::missing("oauth_token"));
+        }
+        let verifier = inner.config.tokens.verifier();
+        let outcome = inner
+            .stores
+            .temporary
+            .authorize_temporary(oauth_token, Authorization::new(user_id, Secret::new(verifier.clone())))
+            .await
+            .map_err(store_error)?;
+        let credentials = match outcome {
+            AuthorizeOutcome::Authorized(c) => c,
+            AuthorizeOutcome::AlreadyAuthorized => {
+                return Err(Error::with_description(ErrorKind::InvalidToken, "\"oauth_token\" was already authorized"));
+            }
+            AuthorizeOutcome::NotFound => {
+                return Err(Error::with_description(
+                    ErrorKind::InvalidToken,
+                    "Invalid or expired \"oauth_token\" in parameters",
+                ));
+            }
+        };
+        if credentials.is_out_of_band() {
+            return Ok(Grant::OutOfBand { token: credentials.token, verifier });
+        }
+        Ok(Grant::Redirect(add_query_parameters(
+            &credentials.callback,
+            &[("oauth_token", &credentials.token), ("oauth_verifier", &verifier)],
+        )))
+    }
+
+    /// The resource owner denies access: the temporary credentials are discarded and the client
+    /// is told `access_denied`.
+    pub async fn deny(&self, oauth_token: &str) -> Result<Denial, Error> {
+        let inner = &self.inner;
+        let credentials = inner
+            .stores
+            .temporary
+            .take_temporary(oauth_token)
+            .await
+            .map_err(store_error)?
+            .filter(|c| c.expires_at > inner.now())
+            .ok_or_else(|| {
+                Error::with_description(ErrorKind::InvalidToken, "Invalid or expired \"oauth_token\" in parameters")
+            })?;
+        if credentials.is_out_of_band() {
+            return Ok(Denial::OutOfBand);
+        }
+        Ok(Denial::Redirect(add_query_parameters(
+            &credentials.callback,
+            &[
+                ("error", "access_denied"),
+                ("error_description", "The resource owner or authorization server denied the request"),
+            ],
+        )))
+    }
+
+    /// Token credentials ([RFC 5849 §2.3](https://www.rfc-editor.org/rfc/rfc5849#section-2.3)):
+    /// `POST` only. The temporary credentials must belong to the signing client and be
+    /// authorized; the verifier is compared in constant time; the exchange is single-use under
+    /// races. A request that is not authenticated never destroys the temporary credentials; an
+    /// authenticated one with a wrong verifier does (no guessing).
+    pub async fn token_credentials<B: AsRef<[u8]>>(&self, req: &http::Request<B>) -> Result<Response<Vec<u8>>, Error> {
+        let inner = &self.inner;
+        post_only(req.method()).inspect_err(|e| inner.log_refusal("token_credentials", None, e))?;
+        let signed = inner.parse(req).inspect_err(|e| inner.log_refusal("token_credentials", None, e))?;
+        self.issue_token(&signed).await.inspect_err(|e| inner.log_refusal("token_credentials", Some(&signed), e))
+    }
+
+    async fn issue_token(&self, signed: &SignedRequest<'_>) -> Result<Response<Vec<u8>>, Error> {
+        let inner = &self.inner;
+        let verified = inner.authenticate(signed, Endpoint::Token).await?;
+        let oauth_token = signed.token().unwrap_or_default();
+        let presented = signed.verifier().unwrap_or_default();
+        let verifier_ok = verified
+            .temporary
+            .as_ref()
+            .and_then(|t| t.authorization.as_ref())
+            .is_some_and(|a| ct_eq_str(a.verifier.expose(), presented));
+        let taken = inner.stores.temporary.take_temporary(oauth_token).await.map_err(store_error)?;
+        if !verifier_ok {
+            // The client is authenticated: it is guessing, or its user never approved.
+            return Err(Error::with_description(ErrorKind::InvalidVerifier, "Invalid \"oauth_verifier\""));
+        }
+        let Some(Authorization { user_id, .. }) = taken.and_then(|t| t.authorization) else {
+            // Another exchange of the same credentials won the race.
+            return Err(Error::with_description(
+                ErrorKind::InvalidToken,
+                "Invalid or expired \"oauth_token\" in parameters",
+            ));
+        };
+        let token = inner.config.tokens.token();
+        let secret = inner.config.tokens.secret();
+        let realm = verified.temporary.and_then(|t| t.realm);
+        let credentials =
+            TokenCredentials::new(token.clone(), Secret::new(secret.clone()), verified.client.consumer_key, user_id)
+                .with_realm(realm);
+        let extra = inner.config.token_response.as_ref().map(|hook| hook(&credentials)).unwrap_or_default();
+        inner.stores.tokens.create_token(credentials).await.map_err(store_error)?;
+        let mut pairs: Vec<(&str, &str)> = vec![("oauth_token", &token), ("oauth_token_secret", &secret)];
+        pairs.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        Ok(form_response(StatusCode::OK, form_encode(pairs)))
+    }
+}
+
+/// Protects resources: verifies signed requests and yields the [`Authenticated`] credential.
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct ResourceProtector {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for ResourceProtector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResourceProtector").field("config", &self.inner.config).finish_non_exhaustive()
+    }
+}
+
+impl ResourceProtector {
+    /// A protector over `stores` with `config` (without an authorization server).
+    pub fn new(stores: Stores, config: Config) -> Self {
+        AuthorizationServer::new(stores, config).resource_protector()
+    }
+
+    /// The realm for `WWW-Authenticate`.
+    pub fn realm(&self) -> Option<&str> {
+        self.inner.config.realm.as_deref()
+    }
+
+    /// The response for an error, with this protector's realm.
+    pub fn error_response(&self, error: &Error) -> Response<Vec<u8>> {
+        error.to_response(self.realm())
+    }
+
+    /// Verifies a request signed with token credentials
+    /// ([RFC 5849 §3](https://www.rfc-editor.org/rfc/rfc5849#section-3)). `req.body()` must be
+    /// the whole body: it is read for form parameters and `oauth_body_hash`.
+    pub async fn verify<B: AsRef<[u8]>>(&self, req: &http::Request<B>) -> Result<Authenticated, Error> {
+        self.run(req, Endpoint::Resource, Body::Complete).await
+    }
+
+    /// Verifies a consumer-only (two-legged, LTI 1.1) request: no token, the consumer secret
+    /// only, the same timestamp and nonce rules.
+    pub async fn verify_consumer<B: AsRef<[u8]>>(&self, req: &http::Request<B>) -> Result<Authenticated, Error> {
+        self.run(req, Endpoint::Consumer, Body::Complete).await
+    }
+
+    /// As [`verify`](Self::verify), for adapters that do not read the body (header or query
+    /// signatures). Fails closed when the request has a form body, whose parameters would be
+    /// signed, or an `oauth_body_hash` to check.
+    pub async fn verify_unread_body<B>(&self, req: &http::Request<B>) -> Result<Authenticated, Error> {
+        let empty = http::Request::from_parts(clone_parts(req), &[][..]);
+        self.run(&empty, Endpoint::Resource, Body::Unread(has_body(req))).await
+    }
+
+    /// As [`verify_consumer`](Self::verify_consumer), without the body (see
+    /// [`verify_unread_body`](Self::verify_unread_body)).
+    pub async fn verify_consumer_unread_body<B>(&self, req: &http::Request<B>) -> Result<Authenticated, Error> {
+        let empty = http::Request::from_parts(clone_parts(req), &[][..]);
+        self.run(&empty, Endpoint::Consumer, Body::Unread(has_body(req))).await
+    }
+
+    async fn run<B: AsRef<[u8]>>(
+        &self,
+        req: &http::Request<B>,
+        endpoint: Endpoint,
+        body: Body,
+    ) -> Result<Authenticated, Error> {
+        let inner = &self.inner;
+        let name = if endpoint == Endpoint::Consumer { "consumer" } else { "resource" };
+        let signed = inner.parse(req).inspect_err(|e| inner.log_refusal(name, None, e))?;
+        self.check(req, &signed, endpoint, body).await.inspect_err(|e| inner.log_refusal(name, Some(&signed), e))
+    }
+
+    async fn check<B: AsRef<[u8]>>(
+        &self,
+        req: &http::Request<B>,
+        signed: &SignedRequest<'_>,
+        endpoint: Endpoint,
+        body: Body,
+    ) -> Result<Authenticated, Error> {
+        let is_form = crate::request::is_form(req.headers());
+        if let Body::Unread(true) = body
+            && (is_form || signed.body_hash().is_some() || self.inner.config.require_body_hash)
+        {
+            return Err(Error::malformed(
+                "this endpoint does not read request bodies: sign with the header or the query, without a body",
+            ));
+        }
+        // `oauth_body_hash` is signed: check it against the body before the nonce is spent.
+        let check_body_hash = || -> Result<(), Error> {
+            let bytes = req.body().as_ref();
+            match signed.body_hash() {
+                Some(_) if is_form => Err(Error::with_description(
+                    ErrorKind::UnsupportedParameter,
+                    "\"oauth_body_hash\" is not used with form-encoded bodies",
+                )),
+                Some(hash) => {
+                    use base64::Engine as _;
+                    use sha1::Digest as _;
+                    let expected = base64::engine::general_purpose::STANDARD.encode(sha1::Sha1::digest(bytes));
+                    if ct_eq_str(&expected, hash) {
+                        Ok(())
+                    } else {
+                        Err(Error::with_description(
+                            ErrorKind::BodyHashInvalid,
+                            "\"oauth_body_hash\" does not match the body",
+                        ))
+                    }
+                }
+                None if self.inner.config.require_body_hash && !is_form && !bytes.is_empty() => {
+                    Err(Error::missing("oauth_body_hash"))
+                }
+                None => Ok(()),
+            }
+        };
+        check_body_hash()?;
+        let verified = self.inner.authenticate(signed, endpoint).await?;
+        Ok(Authenticated {
+            consumer_key: verified.client.consumer_key,
+            token: verified.token.as_ref().map(|t| t.token.clone()),
+            user_id: verified.token.map(|t| t.user_id),
+            signature_method: signed.signature_method().unwrap_or_default().to_owned(),
+            realm: signed.realm().map(str::to_owned),
+            interop_fallback: verified.matched == SignatureMatch::DoubleDecoded,
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Body {
+    Complete,
+    /// Not read by the adapter; `true` when the request says it has one.
+    Unread(bool),
+}
+
+fn clone_parts<B>(req: &http::Request<B>) -> http::request::Parts {
+    let mut builder =
+        http::Request::builder().method(req.method().clone()).uri(req.uri().clone()).version(req.version());
+    if let Some(h) = builder.headers_mut() {
+        *h = req.headers().clone();
+    }
+    builder.body(()).map(|r| r.into_parts().0).unwrap_or_else(|_| http::Request::new(()).into_parts().0)
+}
+
+fn has_body<B>(req: &http::Request<B>) -> bool {
+    let h = req.headers();
+    h.contains_key(http::header::TRANSFER_ENCODING)
+        || h.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim() != "0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callbacks() {
+        let schemes = vec!["http".to_owned(), "https".to_owned()];
+        for ok in [
+            "oob",
+            "https://provider.test/cb",
+            "http://localhost:8080/cb",
+            "https://a.b/c?next=user@a.b",
+            "https://a.b/c#f",
+        ] {
+            assert!(check_callback(ok, &schemes).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "OOB",
+            "invalid_url",
+            "/cb",
+            "provider.test/cb",
+            "https://",
+            "https://user:pass@provider.test/cb",
+            "https://user@provider.test/cb",
+            "https://provider.test@attacker.test/cb",
+            "http://localhost:80@attacker.test/cb",
+            "javascript://x/%0aalert(1)",
+            "myapp://cb",
+            "http://[not-an-ip]/cb",
+            "http://a.b/c d",
+        ] {
+            assert!(check_callback(bad, &schemes).is_err(), "{bad}");
+        }
+        assert!(check_callback("myapp://cb", &["myapp".to_owned()]).is_ok());
+    }
+
+    #[test]
+    fn registered_callbacks() {
+        assert!(matches_registered("http://p.test/ready", "http://p.test/ready"));
+        assert!(matches_registered("http://p.test/ready?x=1", "http://p.test/ready"));
+        assert!(matches_registered("http://p.test/ready?a=1&x=1", "http://p.test/ready?a=1"));
+        assert!(!matches_registered("http://p.test/ready.evil", "http://p.test/ready"));
+        assert!(!matches_registered("http://p.test/readyx", "http://p.test/ready"));
+        assert!(!matches_registered("http://p.test/ready?a=2", "http://p.test/ready?a=1"));
+    }
+
+    #[test]
+    fn query_parameters_added_keep_query_and_fragment() {
+        assert_eq!(
+            add_query_parameters("https://i.test/cb?x=1#frag", &[("a", "b c")]),
+            "https://i.test/cb?x=1&a=b%20c#frag"
+        );
+        assert_eq!(add_query_parameters("https://i.test/cb", &[("a", "1")]), "https://i.test/cb?a=1");
+        assert_eq!(
+            add_query_parameters("https://i.test/cb?next=%2Fhome&flag", &[("a", "1")]),
+            "https://i.test/cb?next=%2Fhome&flag&a=1"
+        );
+        assert_eq!(add_query_parameters("https://i.test/cb?", &[("a", "1")]), "https://i.test/cb?a=1");
+    }
+}

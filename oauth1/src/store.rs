@@ -1,0 +1,352 @@
+//! What the provider keeps, and the async traits it keeps it through.
+//!
+//! Every trait is object safe and `Send + Sync`, so servers hold them as `Arc<dyn …>`; every
+//! operation is designed to be one atomic step on a shared store such as Redis (`SET … NX EXAT`,
+//! `GETDEL`, a short script):
+//!
+//! * [`ClientStore`]: look a client up by consumer key;
+//! * [`TemporaryCredentialStore`]: create, read, authorize **once**, take **once** (two
+//!   concurrent exchanges: exactly one gets it), remove; entries expire;
+//! * [`TokenCredentialStore`]: create, read, revoke;
+//! * [`NonceStore`]: one atomic check-and-insert per `(consumer key, token, timestamp, nonce)`
+//!   ([RFC 5849 §3.3](https://www.rfc-editor.org/rfc/rfc5849#section-3.3)).
+//!
+//! A [`StoreError`] is answered with 503 and never turns into acceptance.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::signature::{RsaPublicKey, Secret};
+
+/// A registered client (consumer).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Client {
+    /// The consumer key (client identifier).
+    pub consumer_key: String,
+    /// The shared secret (empty when the client only signs with RSA).
+    pub secret: Secret,
+    /// RSA public keys, parsed once when the client is loaded.
+    pub rsa_public_keys: Vec<RsaPublicKey>,
+    /// The signature methods this client may use; `None`: whatever the server allows.
+    pub signature_methods: Option<Vec<String>>,
+    /// Registered callback URIs. With [`CallbackPolicy::Registered`](crate::server::CallbackPolicy)
+    /// a request's callback must be one of these (optionally with extra query parameters).
+    pub callbacks: Vec<String>,
+    /// A name to show the resource owner.
+    pub name: String,
+    /// Anything else a consent page needs (description, home page, logo URL, …).
+    pub metadata: Vec<(String, String)>,
+}
+
+impl Client {
+    /// A client with a shared secret.
+    pub fn new(consumer_key: impl Into<String>, secret: impl Into<Secret>) -> Self {
+        Client { consumer_key: consumer_key.into(), secret: secret.into(), ..Client::default() }
+    }
+
+    /// Adds an RSA public key.
+    pub fn with_rsa_public_key(mut self, key: RsaPublicKey) -> Self {
+        self.rsa_public_keys.push(key);
+        self
+    }
+
+    /// Registers a callback URI.
+    pub fn with_callback(mut self, callback: impl Into<String>) -> Self {
+        self.callbacks.push(callback.into());
+        self
+    }
+
+    /// Sets the display name.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Restricts the signature methods this client may use.
+    pub fn with_signature_methods<I: IntoIterator<Item = S>, S: Into<String>>(mut self, methods: I) -> Self {
+        self.signature_methods = Some(methods.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The resource owner's decision bound to temporary credentials
+/// ([RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2)).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Authorization {
+    /// The resource owner who granted access.
+    pub user_id: String,
+    /// The verifier the client must present.
+    pub verifier: Secret,
+}
+
+impl Authorization {
+    /// A grant by `user_id` with `verifier`.
+    pub fn new(user_id: impl Into<String>, verifier: Secret) -> Self {
+        Authorization { user_id: user_id.into(), verifier }
+    }
+}
+
+/// Temporary credentials ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct TemporaryCredentials {
+    /// `oauth_token`.
+    pub token: String,
+    /// `oauth_token_secret`.
+    pub secret: Secret,
+    /// The consumer they were issued to.
+    pub consumer_key: String,
+    /// `oob` or the callback URI.
+    pub callback: String,
+    /// The `realm` of the request that created them.
+    pub realm: Option<String>,
+    /// Unix time (seconds) after which they are gone.
+    pub expires_at: u64,
+    /// Set once the resource owner granted access.
+    pub authorization: Option<Authorization>,
+}
+
+impl TemporaryCredentials {
+    /// New, not yet authorized credentials.
+    pub fn new(
+        token: impl Into<String>,
+        secret: Secret,
+        consumer_key: impl Into<String>,
+        callback: impl Into<String>,
+        expires_at: u64,
+    ) -> Self {
+        TemporaryCredentials {
+            token: token.into(),
+            secret,
+            consumer_key: consumer_key.into(),
+            callback: callback.into(),
+            realm: None,
+            expires_at,
+            authorization: None,
+        }
+    }
+
+    /// With a realm.
+    pub fn with_realm(mut self, realm: Option<String>) -> Self {
+        self.realm = realm;
+        self
+    }
+
+    /// Whether the callback is out of band.
+    pub fn is_out_of_band(&self) -> bool {
+        self.callback == "oob"
+    }
+}
+
+/// Token credentials ([RFC 5849 §2.3](https://www.rfc-editor.org/rfc/rfc5849#section-2.3)).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct TokenCredentials {
+    /// `oauth_token`.
+    pub token: String,
+    /// `oauth_token_secret`.
+    pub secret: Secret,
+    /// The consumer they were issued to.
+    pub consumer_key: String,
+    /// The resource owner who granted them.
+    pub user_id: String,
+    /// The realm of the authorization.
+    pub realm: Option<String>,
+}
+
+impl TokenCredentials {
+    /// New token credentials.
+    pub fn new(
+        token: impl Into<String>,
+        secret: Secret,
+        consumer_key: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> Self {
+        TokenCredentials {
+            token: token.into(),
+            secret,
+            consumer_key: consumer_key.into(),
+            user_id: user_id.into(),
+            realm: None,
+        }
+    }
+
+    /// With a realm.
+    pub fn with_realm(mut self, realm: Option<String>) -> Self {
+        self.realm = realm;
+        self
+    }
+}
+
+/// The scope of a nonce ([RFC 5849 §3.3](https://www.rfc-editor.org/rfc/rfc5849#section-3.3)):
+/// a nonce may be reused with another consumer key, token or timestamp.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NonceKey<'a> {
+    /// `oauth_consumer_key`.
+    pub consumer_key: &'a str,
+    /// `oauth_token`; `None` when absent or empty.
+    pub token: Option<&'a str>,
+    /// `oauth_timestamp`.
+    pub timestamp: u64,
+    /// `oauth_nonce`.
+    pub nonce: &'a str,
+}
+
+impl NonceKey<'_> {
+    /// An unambiguous string form for key-value stores: each text field is length-prefixed, so
+    /// two different tuples never share a key (unlike `-`-joined strings, Authlib D12).
+    ///
+    /// ```
+    /// use oauth1::store::NonceKey;
+    /// let a = NonceKey { consumer_key: "a-b", token: None, timestamp: 1, nonce: "c" };
+    /// let b = NonceKey { consumer_key: "a", token: Some("b"), timestamp: 1, nonce: "c" };
+    /// assert_ne!(a.encoded(), b.encoded());
+    /// assert_eq!(b.encoded(), "1:a|1:b|1|1:c");
+    /// ```
+    pub fn encoded(&self) -> String {
+        let token = self.token.map_or_else(|| "-".to_owned(), |t| format!("{}:{t}", t.len()));
+        format!(
+            "{}:{}|{token}|{}|{}:{}",
+            self.consumer_key.len(),
+            self.consumer_key,
+            self.timestamp,
+            self.nonce.len(),
+            self.nonce
+        )
+    }
+}
+
+/// Whether a nonce was new.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NonceCheck {
+    /// First use: recorded.
+    Fresh,
+    /// Seen before: a replay.
+    Replayed,
+}
+
+/// Outcome of [`TemporaryCredentialStore::authorize_temporary`].
+#[derive(Clone, Debug)]
+pub enum AuthorizeOutcome {
+    /// Bound to the user and verifier now; the updated credentials.
+    Authorized(TemporaryCredentials),
+    /// Already authorized before: nothing changed.
+    AlreadyAuthorized,
+    /// No such (unexpired) credentials.
+    NotFound,
+}
+
+/// A store failure. The provider answers 503 and accepts nothing.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The store is full (bounded stores refuse rather than evict live entries).
+    CapacityExceeded,
+    /// The backend failed or could not be reached.
+    Unavailable(Arc<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    /// A backend failure with a message.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        StoreError::Unavailable(Arc::new(SimpleError(message.into())))
+    }
+}
+
+#[derive(Debug)]
+struct SimpleError(String);
+
+impl fmt::Display for SimpleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SimpleError {}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::CapacityExceeded => f.write_str("store capacity exceeded"),
+            StoreError::Unavailable(e) => write!(f, "store unavailable: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// Registered clients.
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    /// The client with this consumer key.
+    async fn client(&self, consumer_key: &str) -> Result<Option<Client>, StoreError>;
+}
+
+/// Temporary credentials. Expired entries must behave as absent.
+#[async_trait]
+pub trait TemporaryCredentialStore: Send + Sync {
+    /// Stores new credentials.
+    async fn create_temporary(&self, credentials: TemporaryCredentials) -> Result<(), StoreError>;
+    /// Reads credentials without changing them.
+    async fn temporary(&self, token: &str) -> Result<Option<TemporaryCredentials>, StoreError>;
+    /// Binds a user and verifier, atomically and at most once.
+    async fn authorize_temporary(
+        &self,
+        token: &str,
+        authorization: Authorization,
+    ) -> Result<AuthorizeOutcome, StoreError>;
+    /// Removes and returns the credentials, atomically: of two concurrent calls, one gets them.
+    async fn take_temporary(&self, token: &str) -> Result<Option<TemporaryCredentials>, StoreError>;
+}
+
+/// Token credentials.
+#[async_trait]
+pub trait TokenCredentialStore: Send + Sync {
+    /// Stores new credentials.
+    async fn create_token(&self, credentials: TokenCredentials) -> Result<(), StoreError>;
+    /// Reads credentials.
+    async fn token(&self, token: &str) -> Result<Option<TokenCredentials>, StoreError>;
+    /// Revokes credentials; `true` when they existed.
+    async fn revoke_token(&self, token: &str) -> Result<bool, StoreError>;
+}
+
+/// Nonces ([RFC 5849 §3.3](https://www.rfc-editor.org/rfc/rfc5849#section-3.3)).
+#[async_trait]
+pub trait NonceStore: Send + Sync {
+    /// Records `key` if it is new, atomically. `expires_at` (Unix seconds) is when the
+    /// timestamp leaves the accepted window; the entry may be dropped after that.
+    async fn check_and_insert(&self, key: &NonceKey<'_>, expires_at: u64) -> Result<NonceCheck, StoreError>;
+}
+
+/// The four stores a provider uses, possibly all the same object.
+#[derive(Clone)]
+pub struct Stores {
+    /// Clients.
+    pub clients: Arc<dyn ClientStore>,
+    /// Temporary credentials.
+    pub temporary: Arc<dyn TemporaryCredentialStore>,
+    /// Token credentials.
+    pub tokens: Arc<dyn TokenCredentialStore>,
+    /// Nonces.
+    pub nonces: Arc<dyn NonceStore>,
+}
+
+impl Stores {
+    /// All four roles played by one store.
+    pub fn single<S>(store: Arc<S>) -> Self
+    where
+        S: ClientStore + TemporaryCredentialStore + TokenCredentialStore + NonceStore + 'static,
+    {
+        Stores { clients: store.clone(), temporary: store.clone(), tokens: store.clone(), nonces: store }
+    }
+}
+
+impl fmt::Debug for Stores {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Stores { .. }")
+    }
+}
