@@ -250,7 +250,7 @@ impl MemoryStore {
 
 /// A clients file that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClientsError(String);
+pub struct ClientsError(pub(crate) String);
 
 impl std::fmt::Display for ClientsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -481,3 +481,5 @@ mod tests {
         assert!(store.load_clients_json(r#"{"not": "an array"}"#).is_err());
     }
 }
+
+pub mod demo;

@@ -1,2 +1,250 @@
-//! warp filters for the oauth1 provider core. Filled in by the oauth1-warp issue.
+//! # oauth1-warp: warp filters for the `oauth1` provider
+//!
+//! Thin translations between warp and the sans-IO core: every decision is the core's.
+//!
+//! | filter | extracts | body |
+//! |---|---|---|
+//! | [`temporary_credentials`] | the endpoint's response (errors included) | form only, limited |
+//! | [`token_credentials`] | the endpoint's response (errors included) | form only, limited |
+//! | [`protected`] | [`Authenticated`] (header or query signatures) | never touched |
+//! | [`protected_form`] | ([`Authenticated`], body) (form-signed requests, `oauth_body_hash`) | read, limited |
+//! | [`consumer_only`] | ([`Authenticated`], body) (two-legged, LTI 1.1 launches) | read, limited |
+//! | [`pending_authorization`] | [`PendingAuthorization`] from `?oauth_token=` | never touched |
+//!
+//! Refusals are [`Rejected`]; add [`recover`] to the route so they become the core's responses
+//! (status, form body, `WWW-Authenticate`, `Allow`). Other rejections pass through.
+//!
+//! **Where protection sits.** warp evaluates `a.or(b)` by trying `a` first; a protection
+//! filter placed before a path or method filter that then fails has already spent the nonce,
+//! and `b` sees a replay. Put the protection filter *last*, after the path and method filters:
+//!
+//! ```
+//! use warp::Filter;
+//! # fn routes(protector: oauth1::ResourceProtector) {
+//! let photos = warp::path("photos")
+//!     .and(warp::get())
+//!     .and(oauth1_warp::protected(protector)) // last: only runs for GET /photos
+//!     .map(|who: oauth1::Authenticated| format!("hello {}", who.user_id.unwrap_or_default()))
+//!     .recover(oauth1_warp::recover);
+//! # let _ = photos;
+//! # }
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use oauth1::server::PendingAuthorization;
+use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind, ResourceProtector};
+use warp::http::{HeaderMap, Method, Request, Response};
+use warp::path::FullPath;
+use warp::reject::Rejection;
+use warp::{Filter, Reply};
+
+/// The default body limit for form-reading filters: 64 KiB.
+pub const DEFAULT_BODY_LIMIT: u64 = 64 * 1024;
+
+/// An OAuth refusal as a warp rejection. [`recover`] turns it into the core's response.
+#[derive(Debug)]
+pub struct Rejected {
+    /// What the core refused.
+    pub error: Error,
+    realm: Option<Arc<str>>,
+}
+
+impl Rejected {
+    /// The response for this refusal.
+    pub fn to_response(&self) -> Response<Vec<u8>> {
+        self.error.to_response(self.realm.as_deref())
+    }
+}
+
+impl warp::reject::Reject for Rejected {}
+
+fn reject(error: Error, realm: Option<&str>) -> Rejection {
+    warp::reject::custom(Rejected { error, realm: realm.map(Arc::from) })
+}
+
+/// Turns [`Rejected`] (and a body over the limit) into responses; passes anything else on.
+pub async fn recover(err: Rejection) -> Result<warp::reply::Response, Rejection> {
+    if let Some(r) = err.find::<Rejected>() {
+        return Ok(r.to_response().into_response());
+    }
+    if err.find::<warp::reject::PayloadTooLarge>().is_some() {
+        return Ok(Error::with_description(ErrorKind::PayloadTooLarge, "the request body is too large")
+            .to_response(None)
+            .into_response());
+    }
+    Err(err)
+}
+
+/// The request line and headers exactly as received: method, raw path and raw query (warp's
+/// `FullPath` has no query, and `query::raw` rejects an empty one).
+fn request_head() -> impl Filter<Extract = (Method, String, HeaderMap), Error = Infallible> + Clone {
+    let query = warp::query::raw().or(warp::any().map(String::new)).unify();
+    let target = warp::path::full().and(query).map(|path: FullPath, query: String| {
+        if query.is_empty() { path.as_str().to_owned() } else { format!("{}?{query}", path.as_str()) }
+    });
+    warp::method().and(target).and(warp::header::headers_cloned())
+}
+
+fn build(method: Method, target: String, headers: HeaderMap, body: Bytes) -> Result<Request<Bytes>, Error> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(target)
+        .body(body)
+        .map_err(|_| Error::malformed("the request target is not a valid URI"))?;
+    *req.headers_mut() = headers;
+    Ok(req)
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(warp::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+}
+
+fn announces_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(warp::http::header::TRANSFER_ENCODING)
+        || headers
+            .get(warp::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0")
+}
+
+/// The body, up to `limit` bytes (413 above it). With `form_only`, bodies that are not
+/// `application/x-www-form-urlencoded` are never read (an empty body stands in).
+fn body(limit: u64, form_only: bool) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
+    let wanted = move |headers: HeaderMap| async move {
+        if announces_body(&headers) && (!form_only || is_form(&headers)) {
+            Ok(())
+        } else {
+            Err(warp::reject::not_found())
+        }
+    };
+    let unwanted = move |headers: HeaderMap| async move {
+        if announces_body(&headers) && (!form_only || is_form(&headers)) {
+            Err(warp::reject::not_found())
+        } else {
+            Ok(())
+        }
+    };
+    let read = warp::header::headers_cloned()
+        .and_then(wanted)
+        .untuple_one()
+        .and(warp::body::content_length_limit(limit))
+        .and(warp::body::bytes());
+    let skip = warp::header::headers_cloned().and_then(unwanted).untuple_one().map(Bytes::new);
+    read.or(skip).unify()
+}
+
+fn request_with_body(
+    limit: u64,
+    form_only: bool,
+) -> impl Filter<Extract = (Request<Bytes>,), Error = Rejection> + Clone {
+    request_head().and(body(limit, form_only)).and_then(|method, target, headers, body| async move {
+        build(method, target, headers, body).map_err(|e| reject(e, None))
+    })
+}
+
+/// Temporary credentials ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)).
+/// Extracts the response, success or error; reads form bodies up to `limit` bytes.
+pub fn temporary_credentials(
+    server: AuthorizationServer,
+    limit: u64,
+) -> impl Filter<Extract = (Response<Vec<u8>>,), Error = Rejection> + Clone {
+    request_with_body(limit, true).then(move |req: Request<Bytes>| {
+        let server = server.clone();
+        async move { server.respond(server.temporary_credentials(&req).await) }
+    })
+}
+
+/// Token credentials ([RFC 5849 §2.3](https://www.rfc-editor.org/rfc/rfc5849#section-2.3)).
+/// Extracts the response, success or error; reads form bodies up to `limit` bytes.
+pub fn token_credentials(
+    server: AuthorizationServer,
+    limit: u64,
+) -> impl Filter<Extract = (Response<Vec<u8>>,), Error = Rejection> + Clone {
+    request_with_body(limit, true).then(move |req: Request<Bytes>| {
+        let server = server.clone();
+        async move { server.respond(server.token_credentials(&req).await) }
+    })
+}
+
+/// A protected resource signed in the header or query
+/// ([RFC 5849 §3](https://www.rfc-editor.org/rfc/rfc5849#section-3)). Never reads the body;
+/// fails closed when the request carries a form body (use [`protected_form`]).
+pub fn protected(protector: ResourceProtector) -> impl Filter<Extract = (Authenticated,), Error = Rejection> + Clone {
+    request_head().and_then(move |method, target, headers| {
+        let protector = protector.clone();
+        async move {
+            let req = build(method, target, headers, Bytes::new()).map_err(|e| reject(e, protector.realm()))?;
+            protector.verify_unread_body(&req).await.map_err(|e| reject(e, protector.realm()))
+        }
+    })
+}
+
+/// A protected resource whose request has a body: form parameters are signed, and
+/// `oauth_body_hash` is checked for other bodies. Extracts the credential and the body (up to
+/// `limit` bytes).
+pub fn protected_form(
+    protector: ResourceProtector,
+    limit: u64,
+) -> impl Filter<Extract = (Authenticated, Bytes), Error = Rejection> + Clone {
+    request_with_body(limit, false)
+        .and_then(move |req: Request<Bytes>| {
+            let protector = protector.clone();
+            async move {
+                let who = protector.verify(&req).await.map_err(|e| reject(e, protector.realm()))?;
+                Ok::<_, Rejection>((who, req.into_body()))
+            }
+        })
+        .untuple_one()
+}
+
+/// A consumer-only (two-legged, LTI 1.1) request: no token. Extracts the credential and the
+/// body (up to `limit` bytes).
+pub fn consumer_only(
+    protector: ResourceProtector,
+    limit: u64,
+) -> impl Filter<Extract = (Authenticated, Bytes), Error = Rejection> + Clone {
+    request_with_body(limit, false)
+        .and_then(move |req: Request<Bytes>| {
+            let protector = protector.clone();
+            async move {
+                let who = protector.verify_consumer(&req).await.map_err(|e| reject(e, protector.realm()))?;
+                Ok::<_, Rejection>((who, req.into_body()))
+            }
+        })
+        .untuple_one()
+}
+
+/// The pending request named by `?oauth_token=`, for the consent page
+/// ([RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2)).
+pub fn pending_authorization(
+    server: AuthorizationServer,
+) -> impl Filter<Extract = (PendingAuthorization,), Error = Rejection> + Clone {
+    warp::query::<Vec<(String, String)>>().or(warp::any().map(Vec::new)).unify().and_then(
+        move |query: Vec<(String, String)>| {
+            let server = server.clone();
+            async move {
+                let mut tokens = query.iter().filter(|(n, _)| n == "oauth_token");
+                let token = match (tokens.next(), tokens.next()) {
+                    (Some((_, t)), None) => t.clone(),
+                    (None, _) => return Err(reject(Error::missing("oauth_token"), None)),
+                    (Some(_), Some(_)) => {
+                        return Err(reject(
+                            Error::with_description(ErrorKind::DuplicatedParameter, "duplicated \"oauth_token\""),
+                            None,
+                        ));
+                    }
+                };
+                server.pending_authorization(&token).await.map_err(|e| reject(e, None))
+            }
+        },
+    )
+}

@@ -122,6 +122,20 @@ pub(crate) fn has_percent_escape(s: &str) -> bool {
     b.windows(3).any(|w| matches!(w, [b'%', h, l] if hex_value(*h).is_some() && hex_value(*l).is_some()))
 }
 
+/// A decoded name and value, borrowed when nothing had to be decoded.
+pub type FormPair<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// Decodes an `application/x-www-form-urlencoded` string (a query or a form body) into pairs,
+/// strictly: invalid percent-encoding or UTF-8 is a 400.
+///
+/// ```
+/// let pairs = oauth1::encoding::decode_form("file=vacation.jpg&size=original&a=x+y").unwrap();
+/// assert_eq!(pairs[2], ("a".into(), "x y".into()));
+/// ```
+pub fn decode_form(input: &str) -> Result<Vec<FormPair<'_>>, Error> {
+    parse_form(input).collect()
+}
+
 /// Splits an `application/x-www-form-urlencoded` string (a query or a form body) into decoded
 /// pairs. Empty segments are skipped; a segment without `=` is a name with an empty value.
 pub(crate) fn parse_form(input: &str) -> impl Iterator<Item = Result<(Cow<'_, str>, Cow<'_, str>), Error>> {

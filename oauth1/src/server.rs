@@ -526,6 +526,13 @@ pub struct PendingAuthorization {
     pub realm: Option<String>,
 }
 
+impl PendingAuthorization {
+    /// A pending request (for tests and custom stores).
+    pub fn new(token: impl Into<String>, client: Client, callback: impl Into<String>, realm: Option<String>) -> Self {
+        PendingAuthorization { token: token.into(), client, callback: callback.into(), realm }
+    }
+}
+
 /// The resource owner granted access.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -549,6 +556,47 @@ pub enum Denial {
     Redirect(String),
     /// `oob`: tell the user; the client learns when its exchange fails.
     OutOfBand,
+}
+
+impl Grant {
+    /// The response for the user agent: a `302` to the callback, or for `oob` a `200` form body
+    /// `oauth_token=…&oauth_verifier=…` to show.
+    pub fn to_response(&self) -> Response<Vec<u8>> {
+        match self {
+            Grant::Redirect(to) => redirect(to),
+            Grant::OutOfBand { token, verifier } => form_response(
+                StatusCode::OK,
+                form_encode([("oauth_token", token.as_str()), ("oauth_verifier", verifier.as_str())]),
+            ),
+        }
+    }
+}
+
+impl Denial {
+    /// The response for the user agent: a `302` to the callback with `error=access_denied`, or
+    /// for `oob` a `400` with `error=access_denied`.
+    pub fn to_response(&self) -> Response<Vec<u8>> {
+        match self {
+            Denial::Redirect(to) => redirect(to),
+            Denial::OutOfBand => Error::with_description(
+                ErrorKind::AccessDenied,
+                "The resource owner or authorization server denied the request",
+            )
+            .to_response(None),
+        }
+    }
+}
+
+fn redirect(to: &str) -> Response<Vec<u8>> {
+    let mut res = form_response(StatusCode::FOUND, String::new());
+    match http::HeaderValue::from_str(to) {
+        Ok(location) => {
+            res.headers_mut().insert(http::header::LOCATION, location);
+            res
+        }
+        // Callbacks are validated when stored, so this is not reached; never redirect blindly.
+        Err(_) => Error::malformed("invalid callback").to_response(None),
+    }
 }
 
 /// The authorization server: temporary credentials, resource-owner authorization and token

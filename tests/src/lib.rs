@@ -137,3 +137,126 @@ fn decode(s: &str) -> String {
 pub fn error_of(res: &http::Response<Vec<u8>>) -> String {
     form(res.body()).get("error").cloned().unwrap_or_default()
 }
+
+/// A demo provider running as its own process, and a minimal HTTP/1.1 client for it.
+pub mod process {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::path::PathBuf;
+    use std::process::{Child, Command, Stdio};
+    use std::time::Duration;
+
+    /// A running demo provider; killed when dropped.
+    pub struct Demo {
+        child: Child,
+        /// `127.0.0.1:PORT`, as printed on its `listening on` line.
+        pub addr: String,
+    }
+
+    impl Drop for Demo {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    /// The path of `package`'s example `name`, built by `cargo test` alongside the tests (or
+    /// built now when it is missing).
+    pub fn example_binary(package: &str, name: &str) -> PathBuf {
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap().to_path_buf();
+        let path = profile_dir.join("examples").join(name);
+        if !path.exists() {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = Command::new(cargo).args(["build", "-p", package, "--example", name]).status().unwrap();
+            assert!(status.success(), "building {package}'s example {name} failed");
+        }
+        path
+    }
+
+    impl Demo {
+        /// Starts `binary` on a free port with extra environment variables and waits for its
+        /// `listening on http://ADDR` line.
+        pub fn start(binary: &PathBuf, env: &[(&str, &str)]) -> Demo {
+            let mut cmd = Command::new(binary);
+            cmd.env("OAUTH1_DEMO_ADDR", "127.0.0.1:0").stdout(Stdio::piped()).stderr(Stdio::inherit());
+            for (k, v) in env {
+                cmd.env(k, v);
+            }
+            let mut child = cmd.spawn().unwrap_or_else(|e| panic!("starting {}: {e}", binary.display()));
+            let stdout = child.stdout.take().unwrap();
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if let Some(i) = line.find("listening on http://") {
+                        let _ = tx.send(line[i + "listening on http://".len()..].trim().to_owned());
+                    }
+                }
+            });
+            let addr = rx.recv_timeout(Duration::from_secs(60)).expect("the demo printed no `listening on` line");
+            Demo { child, addr }
+        }
+
+        /// Sends `req` (its URI's path and query; `Host` set to the demo) and reads the whole
+        /// response.
+        pub fn send(&self, req: &http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {
+            send(&self.addr, req)
+        }
+    }
+
+    /// One request on a fresh connection (`Connection: close`).
+    pub fn send(addr: &str, req: &http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let target = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+        let mut head = format!("{} {} HTTP/1.1\r\n", req.method(), target);
+        if !req.headers().contains_key("host") {
+            head.push_str(&format!("host: {addr}\r\n"));
+        }
+        for (k, v) in req.headers() {
+            if k != "content-length" {
+                head.push_str(&format!("{k}: {}\r\n", v.to_str().unwrap()));
+            }
+        }
+        head.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", req.body().len()));
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(req.body()).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        parse_response(&raw)
+    }
+
+    fn parse_response(raw: &[u8]) -> http::Response<Vec<u8>> {
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("no end of headers");
+        let head = std::str::from_utf8(&raw[..split]).unwrap();
+        let mut body = raw[split + 4..].to_vec();
+        let mut lines = head.split("\r\n");
+        let status: u16 = lines.next().unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+        let mut res = http::Response::builder().status(status);
+        let mut chunked = false;
+        for line in lines {
+            let (k, v) = line.split_once(':').unwrap();
+            if k.eq_ignore_ascii_case("transfer-encoding") && v.trim().eq_ignore_ascii_case("chunked") {
+                chunked = true;
+            }
+            res = res.header(k.trim(), v.trim());
+        }
+        if chunked {
+            body = dechunk(&body);
+        }
+        res.body(body).unwrap()
+    }
+
+    fn dechunk(mut data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        loop {
+            let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap();
+            let size = usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap().trim(), 16).unwrap();
+            if size == 0 {
+                return out;
+            }
+            out.extend_from_slice(&data[line_end + 2..line_end + 2 + size]);
+            data = &data[line_end + 2 + size + 2..];
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! What every demo provider shares (`shared/demo-contract.md`): its clients, its settings, the
+//! consent page and the photos JSON, so each adapter's example is only routing.
+
+use std::sync::Arc;
+
+use oauth1::server::{Config, PendingAuthorization};
+use oauth1::store::Client;
+
+use crate::{ClientsError, MemoryStore};
+
+/// The RFC 5849 example client: the printer.
+pub const PRINTER_KEY: &str = "dpf43f3p2l4k3l03";
+/// Its secret.
+pub const PRINTER_SECRET: &str = "kd94hf93k423kf44";
+/// Its redirect URI.
+pub const PRINTER_CALLBACK: &str = "http://printer.example.com/ready";
+
+/// The listen address: `OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`.
+pub fn addr_from_env() -> String {
+    std::env::var("OAUTH1_DEMO_ADDR").unwrap_or_else(|_| "127.0.0.1:8000".to_owned())
+}
+
+/// A memory store with the clients of the JSON file named by `OAUTH1_DEMO_CLIENTS`, or the
+/// printer when it is unset.
+pub fn store_from_env() -> Result<Arc<MemoryStore>, ClientsError> {
+    let store = MemoryStore::new();
+    match std::env::var("OAUTH1_DEMO_CLIENTS") {
+        Ok(path) => {
+            let json = std::fs::read_to_string(&path).map_err(|e| ClientsError(format!("{path}: {e}")))?;
+            store.load_clients_json(&json)?;
+        }
+        Err(_) => store.insert_client(
+            Client::new(PRINTER_KEY, PRINTER_SECRET).with_name("Printer").with_callback(PRINTER_CALLBACK),
+        ),
+    }
+    Ok(Arc::new(store))
+}
+
+/// The demo's provider settings: realm `Photos`, and every built-in method allowed so that
+/// every client can be tried (PLAINTEXT included: a real deployment allows it over TLS only).
+pub fn config() -> Config {
+    Config::default()
+        .with_realm("Photos")
+        .allow_signature_method("PLAINTEXT")
+        .allow_signature_method("HMAC-SHA512")
+        .allow_signature_method("RSA-SHA512")
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The consent page for a pending request; everything shown is escaped.
+pub fn consent_page(pending: &PendingAuthorization) -> String {
+    let name = if pending.client.name.is_empty() { &pending.client.consumer_key } else { &pending.client.name };
+    format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Authorize {name}</title></head><body>\n\
+         <h1>Authorize {name}</h1>\n<p>{name} asks for access to your photos. Afterwards you return to {callback}.</p>\n\
+         <form method=\"post\" action=\"/authorize\">\n\
+         <input type=\"hidden\" name=\"oauth_token\" value=\"{token}\">\n\
+         <label>Your name <input name=\"user\"></label>\n\
+         <button name=\"decision\" value=\"allow\">Allow</button>\n\
+         <button name=\"decision\" value=\"deny\">Deny</button>\n</form>\n</body></html>\n",
+        name = escape_html(name),
+        callback = escape_html(if pending.callback == "oob" {
+            "the application (it will ask for a code)"
+        } else {
+            &pending.callback
+        }),
+        token = escape_html(&pending.token),
+    )
+}
+
+/// The photos JSON: `{"user", "client_id", "file", "size"}`.
+pub fn photos_json(user: Option<&str>, client_id: Option<&str>, file: Option<&str>, size: Option<&str>) -> String {
+    serde_json::json!({ "user": user, "client_id": client_id, "file": file, "size": size }).to_string()
+}
+
+/// The first value of `name` among decoded form pairs.
+pub fn first<'a>(pairs: &'a [oauth1::encoding::FormPair<'_>], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consent_page_escapes_what_it_shows() {
+        let pending = PendingAuthorization::new(
+            "t\"><script>",
+            Client::new("k", "s").with_name("<b>Evil & Co</b>"),
+            "http://x/?a=<i>",
+            None,
+        );
+        let page = consent_page(&pending);
+        assert!(page.contains("&lt;b&gt;Evil &amp; Co&lt;/b&gt;"));
+        assert!(page.contains("value=\"t&quot;&gt;&lt;script&gt;\""));
+        assert!(!page.contains("<script>") && !page.contains("<i>"));
+    }
+
+    #[test]
+    fn photos_json_has_nulls() {
+        assert_eq!(
+            photos_json(None, None, Some("a"), None),
+            r#"{"client_id":null,"file":"a","size":null,"user":null}"#
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! The photos demo provider on warp and the memory store, per `shared/demo-contract.md`.
+//!
+//! `cargo run --release -p oauth1-warp --example photos`
+//! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file).
+#![allow(missing_docs)]
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use oauth1::encoding::decode_form;
+use oauth1::server::PendingAuthorization;
+use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind, Stores};
+use oauth1_memory::demo;
+use oauth1_warp::DEFAULT_BODY_LIMIT;
+use warp::Filter;
+use warp::http::Response;
+
+fn json(body: String) -> Response<String> {
+    let mut res = Response::new(body);
+    res.headers_mut().insert("content-type", warp::http::HeaderValue::from_static("application/json"));
+    res
+}
+
+fn photos_from(
+    who: &Authenticated,
+    pairs: &[(std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)],
+) -> Response<String> {
+    json(demo::photos_json(
+        who.user_id.as_deref(),
+        Some(&who.consumer_key),
+        demo::first(pairs, "file"),
+        demo::first(pairs, "size"),
+    ))
+}
+
+async fn decide(
+    server: AuthorizationServer,
+    form: HashMap<String, String>,
+) -> Result<Response<Vec<u8>>, warp::Rejection> {
+    let reject = |e: Error| warp::reject::custom(RejectedError(e));
+    let token = form.get("oauth_token").map(String::as_str).unwrap_or_default();
+    match form.get("decision").map(String::as_str) {
+        Some("allow") => {
+            let user = form.get("user").map(String::as_str).unwrap_or_default();
+            if user.is_empty() {
+                return Err(reject(Error::missing("user")));
+            }
+            Ok(server.grant(token, user).await.map_err(reject)?.to_response())
+        }
+        Some("deny") => Ok(server.deny(token).await.map_err(reject)?.to_response()),
+        _ => Err(reject(Error::with_description(ErrorKind::InvalidParameter, "decision must be allow or deny"))),
+    }
+}
+
+/// Errors of the consent form, answered like the core's.
+#[derive(Debug)]
+struct RejectedError(Error);
+impl warp::reject::Reject for RejectedError {}
+
+async fn recover_all(err: warp::Rejection) -> Result<warp::reply::Response, warp::Rejection> {
+    use warp::Reply;
+    if let Some(RejectedError(e)) = err.find::<RejectedError>() {
+        return Ok(e.to_response(None).into_response());
+    }
+    oauth1_warp::recover(err).await
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let store = demo::store_from_env()?;
+    let server = AuthorizationServer::new(Stores::single(store), demo::config());
+    let protector = server.resource_protector();
+
+    let initiate = warp::path!("initiate").and(oauth1_warp::temporary_credentials(server.clone(), DEFAULT_BODY_LIMIT));
+    let token = warp::path!("token").and(oauth1_warp::token_credentials(server.clone(), DEFAULT_BODY_LIMIT));
+    let consent = warp::path!("authorize")
+        .and(warp::get())
+        .and(oauth1_warp::pending_authorization(server.clone()))
+        .map(|pending: PendingAuthorization| warp::reply::html(demo::consent_page(&pending)));
+    let decision = {
+        let server = server.clone();
+        warp::path!("authorize")
+            .and(warp::post())
+            .and(warp::body::content_length_limit(DEFAULT_BODY_LIMIT))
+            .and(warp::body::form::<HashMap<String, String>>())
+            .and_then(move |form| decide(server.clone(), form))
+    };
+    let query_pairs = warp::query::raw().or(warp::any().map(String::new)).unify();
+    let photos_get = warp::path!("photos")
+        .and(warp::get())
+        .and(query_pairs)
+        .and(oauth1_warp::protected(protector.clone()))
+        .map(|query: String, who: Authenticated| photos_from(&who, &decode_form(&query).unwrap_or_default()));
+    let photos_post = warp::path!("photos")
+        .and(warp::post())
+        .and(oauth1_warp::protected_form(protector.clone(), DEFAULT_BODY_LIMIT))
+        .map(|who: Authenticated, body: Bytes| {
+            let text = std::str::from_utf8(&body).unwrap_or_default();
+            photos_from(&who, &decode_form(text).unwrap_or_default())
+        });
+    let public = warp::path!("public").and(warp::get()).and(query_pairs).map(|query: String| {
+        let pairs = decode_form(&query).unwrap_or_default();
+        json(demo::photos_json(None, None, demo::first(&pairs, "file"), demo::first(&pairs, "size")))
+    });
+
+    let routes =
+        initiate.or(token).or(consent).or(decision).or(photos_get).or(photos_post).or(public).recover(recover_all);
+
+    let listener = tokio::net::TcpListener::bind(demo::addr_from_env()).await?;
+    println!("listening on http://{}", listener.local_addr()?);
+    warp::serve(routes).incoming(listener).run().await;
+    Ok(())
+}

@@ -1,0 +1,287 @@
+//! Every filter, every error mapping and the whole three-legged flow, through `warp::test`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
+
+use bytes::Bytes;
+use oauth1::sign::{Signer, SigningMethod};
+use oauth1::signature::Algorithm;
+use oauth1::{Authenticated, Transport};
+use oauth1_tests::{CLIENT, NOW, Provider, form, request, rsa_sha1, signer};
+use warp::http::Response;
+use warp::{Filter, Rejection, Reply};
+
+const LIMIT: u64 = 1024;
+
+/// Sends a signed `http::Request` through `filter` (the `Host` header from its URI).
+async fn send<F>(filter: &F, req: http::Request<Vec<u8>>) -> Response<Bytes>
+where
+    F: Filter + 'static,
+    F::Extract: Reply + Send,
+{
+    let mut t = warp::test::request().method(req.method().as_str()).path(req.uri().path_and_query().unwrap().as_str());
+    if let Some(host) = req.uri().authority() {
+        t = t.header("host", host.as_str());
+    }
+    for (k, v) in req.headers() {
+        t = t.header(k.as_str(), v.to_str().unwrap());
+    }
+    t.body(req.body().clone()).reply(filter).await
+}
+
+fn routes(p: &Provider) -> impl Filter<Extract = (warp::reply::Response,), Error = Rejection> + Clone + 'static {
+    let rp = p.server.resource_protector();
+    let initiate = warp::path!("oauth" / "initiate").and(oauth1_warp::temporary_credentials(p.server.clone(), LIMIT));
+    let token = warp::path!("oauth" / "token").and(oauth1_warp::token_credentials(p.server.clone(), LIMIT));
+    let user = warp::path!("user")
+        .and(warp::get())
+        .and(oauth1_warp::protected(rp.clone()))
+        .map(|who: Authenticated| who.user_id.unwrap_or_default());
+    let post = warp::path!("user").and(warp::post()).and(oauth1_warp::protected_form(rp.clone(), LIMIT)).map(
+        |who: Authenticated, body: Bytes| {
+            format!("{}:{}", who.user_id.unwrap_or_default(), String::from_utf8_lossy(&body))
+        },
+    );
+    let lti = warp::path!("lti")
+        .and(oauth1_warp::consumer_only(rp, LIMIT))
+        .map(|who: Authenticated, _body: Bytes| who.consumer_key);
+    initiate
+        .map(Reply::into_response)
+        .or(token.map(Reply::into_response))
+        .unify()
+        .or(user.map(Reply::into_response))
+        .unify()
+        .or(post.map(Reply::into_response))
+        .unify()
+        .or(lti.map(Reply::into_response))
+        .unify()
+        .recover(oauth1_warp::recover)
+        .unify()
+}
+
+fn body_text(res: &Response<Bytes>) -> String {
+    String::from_utf8(res.body().to_vec()).unwrap()
+}
+
+#[tokio::test]
+async fn endpoints_answer_errors_themselves() {
+    let p = Provider::new();
+    let r = routes(&p);
+    let res = send(&r, request("GET", "http://localhost/oauth/initiate", None)).await;
+    assert_eq!((res.status().as_u16(), res.headers()["allow"].to_str().unwrap()), (405, "POST"));
+    let res = send(&r, request("POST", "http://localhost/oauth/initiate", Some(""))).await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(form(res.body())["oauth_problem"], "parameter_absent");
+    let bad = Signer::new(CLIENT, "wrong")
+        .timestamp(NOW)
+        .callback("oob")
+        .sign(request("POST", "http://localhost/oauth/initiate", None))
+        .unwrap();
+    let res = send(&r, bad).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
+    let res = send(&r, request("POST", "http://localhost/oauth/token", Some("oauth_consumer_key=client"))).await;
+    assert_eq!((res.status().as_u16(), form(res.body())["error"].as_str()), (400, "missing_required_parameter"));
+}
+
+#[tokio::test]
+async fn protected_reads_header_and_query_signatures() {
+    let p = Provider::new().with_token().await;
+    let r = routes(&p);
+    for transport in [Transport::Header, Transport::Query] {
+        let req = signer()
+            .token("valid-token", "valid-token-secret")
+            .transport(transport)
+            .sign(request("GET", "http://localhost/user?x=1", None))
+            .unwrap();
+        let res = send(&r, req.clone()).await;
+        assert_eq!((res.status().as_u16(), body_text(&res)), (200, "1".to_owned()), "{transport:?}");
+        // Replay.
+        let res = send(&r, req).await;
+        assert_eq!((res.status().as_u16(), form(res.body())["error"].as_str()), (401, "invalid_nonce"));
+        assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
+    }
+    // Unsigned: 400 through recover.
+    let res = send(&r, request("GET", "http://localhost/user", None)).await;
+    assert_eq!((res.status().as_u16(), form(res.body())["error"].as_str()), (400, "missing_required_parameter"));
+    // A wrong token secret: 401.
+    let req = signer().token("valid-token", "nope").sign(request("GET", "http://localhost/user", None)).unwrap();
+    assert_eq!(send(&r, req).await.status(), 401);
+}
+
+#[tokio::test]
+async fn protected_fails_closed_on_form_bodies_and_protected_form_reads_them() {
+    let p = Provider::new().with_token().await;
+    let rp = p.server.resource_protector();
+    let header_only =
+        warp::path!("user").and(oauth1_warp::protected(rp)).map(|_: Authenticated| "ok").recover(oauth1_warp::recover);
+    let req = signer()
+        .token("valid-token", "valid-token-secret")
+        .transport(Transport::Body)
+        .sign(request("POST", "http://localhost/user", Some("a=1")))
+        .unwrap();
+    let res = send(&header_only, req.clone()).await;
+    assert_eq!(res.status(), 400, "{}", body_text(&res));
+    // The form-reading filter accepts the same request and hands the body over.
+    let res = send(&routes(&p), req).await;
+    assert_eq!(res.status(), 200, "{}", body_text(&res));
+    assert!(body_text(&res).starts_with("1:a=1&oauth_"));
+}
+
+#[tokio::test]
+async fn protected_never_touches_other_bodies() {
+    let p = Provider::new().with_token().await;
+    let rp = p.server.resource_protector();
+    let route = warp::path!("upload")
+        .and(oauth1_warp::protected(rp))
+        .and(warp::body::bytes())
+        .map(|_: Authenticated, body: Bytes| body.len().to_string())
+        .recover(oauth1_warp::recover);
+    let req = http::Request::post("http://localhost/upload")
+        .header("content-type", "image/jpeg")
+        .body(vec![7u8; 5000])
+        .unwrap();
+    let req = signer().token("valid-token", "valid-token-secret").sign(req).unwrap();
+    let res = send(&route, req).await;
+    assert_eq!((res.status().as_u16(), body_text(&res)), (200, "5000".to_owned()));
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_413() {
+    let p = Provider::new().with_token().await;
+    let big = format!("a={}", "x".repeat(2000));
+    let req = signer()
+        .token("valid-token", "valid-token-secret")
+        .transport(Transport::Body)
+        .sign(request("POST", "http://localhost/user", Some(&big)))
+        .unwrap();
+    let res = send(&routes(&p), req).await;
+    assert_eq!(res.status(), 413);
+    let req = signer()
+        .callback("oob")
+        .transport(Transport::Body)
+        .sign(request("POST", "http://localhost/oauth/initiate", Some(&big)))
+        .unwrap();
+    assert_eq!(send(&routes(&p), req).await.status(), 413);
+}
+
+#[tokio::test]
+async fn consumer_only_launches() {
+    let p = Provider::new();
+    let req = signer()
+        .transport(Transport::Body)
+        .callback("about:blank")
+        .sign(request(
+            "POST",
+            "http://localhost/lti",
+            Some("lti_message_type=basic-lti-launch-request&resource_link_id=1"),
+        ))
+        .unwrap();
+    let res = send(&routes(&p), req).await;
+    assert_eq!((res.status().as_u16(), body_text(&res)), (200, CLIENT.to_owned()));
+}
+
+#[tokio::test]
+async fn pending_authorization_filter() {
+    let p = Provider::new();
+    let filter = oauth1_warp::pending_authorization(p.server.clone())
+        .map(|pending: oauth1::server::PendingAuthorization| pending.client.name)
+        .recover(oauth1_warp::recover);
+    let res = warp::test::request().path("/authorize").reply(&filter).await;
+    assert_eq!(res.status(), 400);
+    let res = warp::test::request().path("/authorize?oauth_token=nope").reply(&filter).await;
+    assert_eq!(res.status(), 401);
+    let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    let token = form(p.server.temporary_credentials(&req).await.unwrap().body())["oauth_token"].clone();
+    let res = warp::test::request().path(&format!("/authorize?oauth_token={token}")).reply(&filter).await;
+    assert_eq!((res.status().as_u16(), body_text(&res)), (200, "Authlib test client".to_owned()));
+}
+
+#[tokio::test]
+async fn other_rejections_pass_through_recover() {
+    let p = Provider::new();
+    let res = warp::test::request().path("/nowhere").reply(&routes(&p)).await;
+    assert_eq!(res.status(), 404);
+}
+
+/// warp tries `a.or(b)` in order: protection placed after the path filter runs once; placed
+/// before it, the first branch spends the nonce and the second sees a replay.
+#[tokio::test]
+async fn nonce_is_consumed_once_when_protection_comes_last() {
+    let p = Provider::new().with_token().await;
+    let rp = p.server.resource_protector();
+    let right = warp::path!("a")
+        .and(oauth1_warp::protected(rp.clone()))
+        .map(|_: Authenticated| "a")
+        .or(warp::path!("b").and(oauth1_warp::protected(rp.clone())).map(|_: Authenticated| "b"))
+        .recover(oauth1_warp::recover);
+    let req =
+        signer().token("valid-token", "valid-token-secret").sign(request("GET", "http://localhost/b", None)).unwrap();
+    let res = send(&right, req).await;
+    assert_eq!((res.status().as_u16(), body_text(&res)), (200, "b".to_owned()));
+
+    let wrong = oauth1_warp::protected(rp.clone())
+        .and(warp::path!("a"))
+        .map(|_: Authenticated| "a")
+        .or(oauth1_warp::protected(rp).and(warp::path!("b")).map(|_: Authenticated| "b"))
+        .recover(oauth1_warp::recover);
+    let req =
+        signer().token("valid-token", "valid-token-secret").sign(request("GET", "http://localhost/b", None)).unwrap();
+    let res = send(&wrong, req).await;
+    assert_eq!((res.status().as_u16(), form(res.body())["error"].as_str()), (401, "invalid_nonce"));
+}
+
+#[tokio::test]
+async fn three_legged_flow_every_transport_method_and_callback() {
+    let methods = || [SigningMethod::Hmac(Algorithm::Sha1), rsa_sha1(), SigningMethod::Plaintext];
+    for transport in [Transport::Header, Transport::Query, Transport::Body] {
+        for (i, method) in methods().into_iter().enumerate() {
+            for callback in ["oob", "https://client.test/ready?x=a%20b&y=1"] {
+                let p = Provider::new();
+                let r = routes(&p);
+                let body = (transport == Transport::Body).then_some("");
+                let s =
+                    || signer().method(method.clone()).transport(transport).nonce(format!("n{i}{}", callback.len()));
+                let res = send(
+                    &r,
+                    s().callback(callback).sign(request("POST", "http://localhost/oauth/initiate", body)).unwrap(),
+                )
+                .await;
+                assert_eq!(res.status(), 200, "{transport:?} {method:?} {callback}: {}", body_text(&res));
+                let f = form(res.body());
+                let (token, secret) = (f["oauth_token"].clone(), f["oauth_token_secret"].clone());
+                let grant = p.server.grant(&token, "alice").await.unwrap();
+                let res = grant.to_response();
+                let verifier = match callback {
+                    "oob" => {
+                        assert_eq!(res.status(), 200);
+                        form(res.body())["oauth_verifier"].clone()
+                    }
+                    _ => {
+                        assert_eq!(res.status(), 302);
+                        let to = res.headers()["location"].to_str().unwrap().to_owned();
+                        assert!(to.starts_with("https://client.test/ready?x=a%20b&y=1&oauth_token="), "{to}");
+                        to.split("oauth_verifier=").nth(1).unwrap().to_owned()
+                    }
+                };
+                let req = s()
+                    .token(&token, &secret)
+                    .verifier(&verifier)
+                    .sign(request("POST", "http://localhost/oauth/token", body))
+                    .unwrap();
+                let res = send(&r, req).await;
+                assert_eq!(res.status(), 200, "{transport:?} {method:?}: {}", body_text(&res));
+                let f = form(res.body());
+                let req = s()
+                    .token(&f["oauth_token"], &f["oauth_token_secret"])
+                    .sign(request(
+                        if body.is_some() { "POST" } else { "GET" },
+                        "http://localhost/user?file=vacation.jpg",
+                        body,
+                    ))
+                    .unwrap();
+                let res = send(&r, req).await;
+                assert_eq!(res.status(), 200, "{transport:?} {method:?}: {}", body_text(&res));
+                assert!(body_text(&res).starts_with("alice"));
+            }
+        }
+    }
+}
