@@ -160,18 +160,22 @@ pub mod process {
         }
     }
 
-    /// The path of `package`'s example `name`, built by `cargo test` alongside the tests (or
-    /// built now when it is missing).
+    /// The path of `package`'s example `name`, built now (a no-op when up to date) into its
+    /// own target directory, `target/demo-<package>`: both adapters have an example called
+    /// `photos`, which would collide in the shared one, and a separate directory never waits
+    /// on the build lock of the `cargo test` that runs us.
     pub fn example_binary(package: &str, name: &str) -> PathBuf {
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap().to_path_buf();
-        let path = profile_dir.join("examples").join(name);
-        if !path.exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = Command::new(cargo).args(["build", "-p", package, "--example", name]).status().unwrap();
-            assert!(status.success(), "building {package}'s example {name} failed");
-        }
-        path
+        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+        let target_dir = workspace.join("target").join(format!("demo-{package}"));
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .current_dir(&workspace)
+            .args(["build", "--quiet", "-p", package, "--example", name, "--target-dir"])
+            .arg(&target_dir)
+            .status()
+            .unwrap();
+        assert!(status.success(), "building {package}'s example {name} failed");
+        target_dir.join("debug").join("examples").join(name)
     }
 
     impl Demo {
