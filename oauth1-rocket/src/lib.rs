@@ -1,2 +1,442 @@
-//! Rocket fairing and guards for the oauth1 provider core. Filled in by the oauth1-rocket issue.
+//! # oauth1-rocket: Rocket 0.5 support for the `oauth1` provider
+//!
+//! Thin translations between Rocket and the sans-IO core: every decision is the core's.
+//!
+//! * [`OAuth1`]: the fairing. It manages the [`AuthorizationServer`] and its
+//!   [`ResourceProtector`] as state and snapshots the method the client sent, before Rocket
+//!   rewrites it (`POST` with a `_method` form field, and `HEAD` routed to `GET`): the signature
+//!   covers the original. **Attach it first.**
+//! * [`Signed`]: a request guard for header- or query-signed requests. It verifies once per
+//!   request even when routes forward (the result is cached on the request), and fails closed
+//!   when a form body is present that it cannot see: use a data guard for those.
+//! * [`SignedForm<T>`], [`SignedBody`], [`ConsumerForm<T>`]: data guards for form-signed
+//!   requests (the form parsed into `T`), for any body (with `oauth_body_hash`), and for the
+//!   consumer-only (LTI 1.1) mode. Limit: `limits.form/oauth1` (default: the `form` limit,
+//!   32 KiB); a truncated body is refused with 413.
+//! * [`OAuthRequest`] + [`temporary_credentials`] / [`token_credentials`]: the endpoints as
+//!   one-liners; [`OAuthResponse`] answers with the core's response.
+//! * [`Challenge`] turns an error into the core's response (status, form body,
+//!   `WWW-Authenticate`, `Allow`); [`catchers`] do the same for guards that failed without a
+//!   `Result` in the handler.
+//!
+//! A route that takes `Signed` without the fairing cannot launch (a [`Sentinel`]).
+//!
+//! ```no_run
+//! # use std::sync::Arc;
+//! use oauth1::{AuthorizationServer, Config, Stores};
+//! use oauth1_rocket::{OAuth1, OAuthRequest, OAuthResponse, Signed};
+//! use rocket::{get, post, routes, State};
+//!
+//! #[post("/initiate", data = "<req>")]
+//! async fn initiate(server: &State<AuthorizationServer>, req: OAuthRequest) -> OAuthResponse {
+//!     oauth1_rocket::temporary_credentials(server, &req).await
+//! }
+//!
+//! #[get("/photos")]
+//! fn photos(who: Signed) -> String {
+//!     format!("hello {}", who.0.user_id.unwrap_or_default())
+//! }
+//!
+//! # fn stores() -> Stores { unimplemented!() }
+//! # async fn run() {
+//! let server = AuthorizationServer::new(stores(), Config::default().with_realm("Photos"));
+//! let _ = rocket::build()
+//!     .attach(OAuth1::fairing(server))
+//!     .mount("/", routes![initiate, photos])
+//!     .register("/", oauth1_rocket::catchers())
+//!     .launch()
+//!     .await;
+//! # }
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::io::Cursor;
+
+use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind, ResourceProtector};
+use rocket::data::{ByteUnit, Data, FromData, Limits};
+use rocket::fairing::{self, Fairing, Info, Kind};
+use rocket::form::{Form, FromForm};
+use rocket::http::{Method, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::{self, Responder, Response};
+use rocket::{Build, Catcher, Ignite, Rocket, Sentinel, catch, catchers as rocket_catchers};
+
+/// The fairing: manages the server and protector, and snapshots the original method.
+#[derive(Clone, Debug)]
+pub struct OAuth1 {
+    server: AuthorizationServer,
+}
+
+impl OAuth1 {
+    /// The fairing for `server` (its resource protector is managed too).
+    pub fn fairing(server: AuthorizationServer) -> Self {
+        OAuth1 { server }
+    }
+}
+
+/// The method as the client sent it, before Rocket's rewrites.
+#[derive(Clone, Debug)]
+struct OriginalMethod(Option<Method>);
+
+/// Whether the request has a body (seen by the fairing, which may peek at it).
+struct BodyPresent(bool);
+
+/// The guard verification of this request, cached so forwarding routes verify once.
+struct CachedVerification(Result<Authenticated, Error>);
+
+/// The error of a guard that failed, for the catchers.
+struct StashedError(Option<Error>);
+
+#[rocket::async_trait]
+impl Fairing for OAuth1 {
+    fn info(&self) -> Info {
+        Info { name: "OAuth 1.0a (oauth1)", kind: Kind::Ignite | Kind::Request | Kind::Singleton }
+    }
+
+    async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
+        let mut rocket = rocket;
+        if rocket.state::<AuthorizationServer>().is_none() {
+            rocket = rocket.manage(self.server.clone());
+        }
+        if rocket.state::<ResourceProtector>().is_none() {
+            rocket = rocket.manage(self.server.resource_protector());
+        }
+        Ok(rocket)
+    }
+
+    async fn on_request(&self, req: &mut Request<'_>, data: &mut Data<'_>) {
+        // Rocket has already applied a leading `_method` form field to a POST; undo it the same
+        // way it was done (HEAD becomes GET only after this, so HEAD is still HEAD here).
+        let method = req.method();
+        let is_form = req.content_type().is_some_and(|ct| ct.is_form());
+        let mut original = method;
+        if is_form && method != Method::Post {
+            let peek = data.peek("_method=delete".len()).await;
+            let first =
+                std::str::from_utf8(peek).ok().and_then(|s| s.split('&').next()).and_then(|f| f.split_once('='));
+            if let Some(("_method", value)) = first
+                && value.eq_ignore_ascii_case(method.as_str())
+            {
+                original = Method::Post;
+            }
+        }
+        req.local_cache(|| OriginalMethod(Some(original)));
+        let present = !data.peek(1).await.is_empty();
+        req.local_cache(|| BodyPresent(present));
+    }
+}
+
+fn status_of(e: &Error) -> Status {
+    Status::new(e.status().as_u16())
+}
+
+/// Rebuilds the `http` request the core reads: the original method, the raw origin-form URI,
+/// every header, and `body`.
+pub fn to_http(req: &Request<'_>, body: Vec<u8>) -> Result<http::Request<Vec<u8>>, Error> {
+    let method = req.local_cache(|| OriginalMethod(None)).0.unwrap_or_else(|| req.method());
+    let mut builder = http::Request::builder().method(method.as_str()).uri(req.uri().to_string());
+    for h in req.headers().iter() {
+        builder = builder.header(h.name().as_str(), h.value());
+    }
+    builder.body(body).map_err(|_| Error::malformed("the request cannot be read"))
+}
+
+fn stash(req: &Request<'_>, e: &Error) {
+    req.local_cache(|| StashedError(Some(e.clone())));
+}
+
+fn fail<T>(req: &Request<'_>, e: Error) -> Outcome<T, Error> {
+    stash(req, &e);
+    Outcome::Error((status_of(&e), e))
+}
+
+/// The credential of a header- or query-signed request (a request guard; never reads the body).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signed(pub Authenticated);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Signed {
+    type Error = Error;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Error> {
+        let cached = req
+            .local_cache_async(async {
+                let Some(protector) = req.rocket().state::<ResourceProtector>() else {
+                    return CachedVerification(Err(Error::with_description(
+                        ErrorKind::TemporarilyUnavailable,
+                        "the OAuth1 fairing is not attached",
+                    )));
+                };
+                let verified = match to_http(req, Vec::new()) {
+                    Ok(http_req) => match req.local_cache(|| BodyPresent(false)).0 {
+                        true => protector.verify_head(&http_req, true).await,
+                        false => protector.verify_unread_body(&http_req).await,
+                    },
+                    Err(e) => Err(e),
+                };
+                CachedVerification(verified)
+            })
+            .await;
+        match &cached.0 {
+            Ok(who) => Outcome::Success(Signed(who.clone())),
+            Err(e) => fail(req, e.clone()),
+        }
+    }
+}
+
+impl Sentinel for Signed {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        rocket.state::<ResourceProtector>().is_none()
+    }
+}
+
+/// The body limit of the data guards: `limits.form/oauth1`, falling back to `form` (32 KiB).
+fn limit(req: &Request<'_>) -> ByteUnit {
+    req.limits().get("form/oauth1").unwrap_or(Limits::FORM)
+}
+
+/// Reads the whole body (413 when it is over the limit: never verify a truncated body).
+async fn read_body<'r>(req: &'r Request<'_>, data: Data<'r>) -> Result<Vec<u8>, Error> {
+    let capped =
+        data.open(limit(req)).into_bytes().await.map_err(|_| Error::malformed("the body could not be read"))?;
+    if !capped.is_complete() {
+        return Err(Error::with_description(ErrorKind::PayloadTooLarge, "the request body is too large"));
+    }
+    Ok(capped.into_inner())
+}
+
+enum Mode {
+    Token,
+    Consumer,
+}
+
+async fn verify_with_body<'r>(
+    req: &'r Request<'_>,
+    data: Data<'r>,
+    mode: Mode,
+) -> Result<(Authenticated, Vec<u8>), Error> {
+    let protector = req.rocket().state::<ResourceProtector>().ok_or_else(|| {
+        Error::with_description(ErrorKind::TemporarilyUnavailable, "the OAuth1 fairing is not attached")
+    })?;
+    let body = read_body(req, data).await?;
+    let http_req = to_http(req, body)?;
+    let who = match mode {
+        Mode::Token => protector.verify(&http_req).await?,
+        Mode::Consumer => protector.verify_consumer(&http_req).await?,
+    };
+    Ok((who, http_req.into_body()))
+}
+
+fn parse_form<T: for<'a> FromForm<'a> + 'static>(body: &[u8]) -> Result<T, Error> {
+    let text = std::str::from_utf8(body).map_err(|_| Error::malformed("the form is not UTF-8"))?;
+    Form::<T>::parse_encoded(text.into()).map_err(|e| Error::malformed(format!("the form does not parse: {e}")))
+}
+
+/// A form-signed request: the credential and the form parsed into `T` (a data guard).
+#[derive(Debug)]
+pub struct SignedForm<T> {
+    /// Who signed it.
+    pub auth: Authenticated,
+    /// The form.
+    pub form: T,
+}
+
+#[rocket::async_trait]
+impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for SignedForm<T> {
+    type Error = Error;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
+        match verify_with_body(req, data, Mode::Token)
+            .await
+            .and_then(|(auth, body)| Ok(SignedForm { auth, form: parse_form(&body)? }))
+        {
+            Ok(v) => rocket::data::Outcome::Success(v),
+            Err(e) => {
+                stash(req, &e);
+                rocket::data::Outcome::Error((status_of(&e), e))
+            }
+        }
+    }
+}
+
+impl<T> Sentinel for SignedForm<T> {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        rocket.state::<ResourceProtector>().is_none()
+    }
+}
+
+/// A signed request with any body (form parameters signed, or `oauth_body_hash` checked): the
+/// credential and the raw body (a data guard).
+#[derive(Debug)]
+pub struct SignedBody {
+    /// Who signed it.
+    pub auth: Authenticated,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+#[rocket::async_trait]
+impl<'r> FromData<'r> for SignedBody {
+    type Error = Error;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
+        match verify_with_body(req, data, Mode::Token).await {
+            Ok((auth, body)) => rocket::data::Outcome::Success(SignedBody { auth, body }),
+            Err(e) => {
+                stash(req, &e);
+                rocket::data::Outcome::Error((status_of(&e), e))
+            }
+        }
+    }
+}
+
+impl Sentinel for SignedBody {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        rocket.state::<ResourceProtector>().is_none()
+    }
+}
+
+/// A consumer-only (two-legged, LTI 1.1) form request: the credential (no token) and the form
+/// parsed into `T` (a data guard).
+#[derive(Debug)]
+pub struct ConsumerForm<T> {
+    /// The consumer that signed it.
+    pub auth: Authenticated,
+    /// The form.
+    pub form: T,
+}
+
+#[rocket::async_trait]
+impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for ConsumerForm<T> {
+    type Error = Error;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
+        match verify_with_body(req, data, Mode::Consumer)
+            .await
+            .and_then(|(auth, body)| Ok(ConsumerForm { auth, form: parse_form(&body)? }))
+        {
+            Ok(v) => rocket::data::Outcome::Success(v),
+            Err(e) => {
+                stash(req, &e);
+                rocket::data::Outcome::Error((status_of(&e), e))
+            }
+        }
+    }
+}
+
+impl<T> Sentinel for ConsumerForm<T> {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        rocket.state::<ResourceProtector>().is_none()
+    }
+}
+
+/// The whole request for an endpoint (a data guard): reads form bodies up to the limit, never
+/// other bodies.
+#[derive(Debug)]
+pub struct OAuthRequest(pub Result<http::Request<Vec<u8>>, Error>);
+
+#[rocket::async_trait]
+impl<'r> FromData<'r> for OAuthRequest {
+    type Error = std::convert::Infallible;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
+        let is_form = req.content_type().is_some_and(|ct| ct.is_form());
+        let body = if is_form { read_body(req, data).await } else { Ok(Vec::new()) };
+        rocket::data::Outcome::Success(OAuthRequest(body.and_then(|b| to_http(req, b))))
+    }
+}
+
+impl Sentinel for OAuthRequest {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        rocket.state::<AuthorizationServer>().is_none()
+    }
+}
+
+/// Temporary credentials ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)):
+/// the endpoint's response, success or error.
+pub async fn temporary_credentials(server: &AuthorizationServer, req: &OAuthRequest) -> OAuthResponse {
+    OAuthResponse(match &req.0 {
+        Ok(r) => server.respond(server.temporary_credentials(r).await),
+        Err(e) => e.to_response(server.config().realm.as_deref()),
+    })
+}
+
+/// Token credentials ([RFC 5849 §2.3](https://www.rfc-editor.org/rfc/rfc5849#section-2.3)):
+/// the endpoint's response, success or error.
+pub async fn token_credentials(server: &AuthorizationServer, req: &OAuthRequest) -> OAuthResponse {
+    OAuthResponse(match &req.0 {
+        Ok(r) => server.respond(server.token_credentials(r).await),
+        Err(e) => e.to_response(server.config().realm.as_deref()),
+    })
+}
+
+/// A core response as a Rocket responder.
+#[derive(Debug)]
+pub struct OAuthResponse(pub http::Response<Vec<u8>>);
+
+impl<'r> Responder<'r, 'static> for OAuthResponse {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        let (parts, body) = self.0.into_parts();
+        let mut res = Response::build();
+        res.status(Status::new(parts.status.as_u16()));
+        for (name, value) in &parts.headers {
+            if let Ok(v) = value.to_str() {
+                res.raw_header_adjoin(name.as_str().to_owned(), v.to_owned());
+            }
+        }
+        res.sized_body(body.len(), Cursor::new(body)).ok()
+    }
+}
+
+/// An error as the core's response, with the protector's realm on a 401.
+#[derive(Debug, Clone)]
+pub struct Challenge(pub Error);
+
+impl<'r> Responder<'r, 'static> for Challenge {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let realm = req.rocket().state::<ResourceProtector>().and_then(ResourceProtector::realm);
+        OAuthResponse(self.0.to_response(realm)).respond_to(req)
+    }
+}
+
+impl From<Error> for Challenge {
+    fn from(e: Error) -> Self {
+        Challenge(e)
+    }
+}
+
+fn stashed_or(req: &Request<'_>, kind: ErrorKind) -> Challenge {
+    Challenge(req.local_cache(|| StashedError(None)).0.clone().unwrap_or_else(|| Error::new(kind)))
+}
+
+#[catch(400)]
+fn bad_request(req: &Request<'_>) -> Challenge {
+    stashed_or(req, ErrorKind::MalformedRequest)
+}
+
+#[catch(401)]
+fn unauthorized(req: &Request<'_>) -> Challenge {
+    stashed_or(req, ErrorKind::InvalidSignature)
+}
+
+#[catch(405)]
+fn method_not_allowed(req: &Request<'_>) -> Challenge {
+    stashed_or(req, ErrorKind::MethodNotAllowed)
+}
+
+#[catch(413)]
+fn too_large(req: &Request<'_>) -> Challenge {
+    stashed_or(req, ErrorKind::PayloadTooLarge)
+}
+
+#[catch(503)]
+fn unavailable(req: &Request<'_>) -> Challenge {
+    stashed_or(req, ErrorKind::TemporarilyUnavailable)
+}
+
+/// Catchers for 400, 401, 405, 413 and 503 that answer with the error a guard stashed (the
+/// core's response), so routes may take `Signed` rather than `Result<Signed, Error>`.
+pub fn catchers() -> Vec<Catcher> {
+    rocket_catchers![bad_request, unauthorized, method_not_allowed, too_large, unavailable]
+}

@@ -863,8 +863,14 @@ impl ResourceProtector {
     /// signatures). Fails closed when the request has a form body, whose parameters would be
     /// signed, or an `oauth_body_hash` to check.
     pub async fn verify_unread_body<B>(&self, req: &http::Request<B>) -> Result<Authenticated, Error> {
+        self.verify_head(req, has_body(req)).await
+    }
+
+    /// As [`verify_unread_body`](Self::verify_unread_body), for adapters that know better than
+    /// the headers whether a body is present (HTTP/2 may send one without `Content-Length`).
+    pub async fn verify_head<B>(&self, req: &http::Request<B>, body_present: bool) -> Result<Authenticated, Error> {
         let empty = http::Request::from_parts(clone_parts(req), &[][..]);
-        self.run(&empty, Endpoint::Resource, Body::Unread(has_body(req))).await
+        self.run(&empty, Endpoint::Resource, Body::Unread(body_present)).await
     }
 
     /// As [`verify_consumer`](Self::verify_consumer), without the body (see

@@ -1,0 +1,102 @@
+//! The photos demo provider on Rocket and the memory store, per `shared/demo-contract.md`.
+//!
+//! `cargo run --release -p oauth1-rocket --example photos`
+//! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file).
+#![allow(missing_docs)]
+
+use std::net::SocketAddr;
+
+use oauth1::{AuthorizationServer, Error, ErrorKind, Stores};
+use oauth1_memory::demo;
+use oauth1_rocket::{Challenge, OAuth1, OAuthRequest, OAuthResponse, Signed, SignedForm};
+use rocket::fairing::AdHoc;
+use rocket::form::{Form, FromForm};
+use rocket::response::content::{RawHtml, RawJson};
+use rocket::{State, get, post, routes};
+
+#[post("/initiate", data = "<req>")]
+async fn initiate(server: &State<AuthorizationServer>, req: OAuthRequest) -> OAuthResponse {
+    oauth1_rocket::temporary_credentials(server, &req).await
+}
+
+#[post("/token", data = "<req>")]
+async fn token(server: &State<AuthorizationServer>, req: OAuthRequest) -> OAuthResponse {
+    oauth1_rocket::token_credentials(server, &req).await
+}
+
+#[get("/authorize?<oauth_token>")]
+async fn consent(server: &State<AuthorizationServer>, oauth_token: Option<&str>) -> Result<RawHtml<String>, Challenge> {
+    let pending = server.pending_authorization(oauth_token.unwrap_or_default()).await?;
+    Ok(RawHtml(demo::consent_page(&pending)))
+}
+
+#[derive(FromForm)]
+struct Decision<'r> {
+    oauth_token: &'r str,
+    user: Option<&'r str>,
+    decision: &'r str,
+}
+
+#[post("/authorize", data = "<form>")]
+async fn decide(server: &State<AuthorizationServer>, form: Form<Decision<'_>>) -> Result<OAuthResponse, Challenge> {
+    match form.decision {
+        "allow" => {
+            let user = form.user.filter(|u| !u.is_empty()).ok_or_else(|| Error::missing("user"))?;
+            Ok(OAuthResponse(server.grant(form.oauth_token, user).await?.to_response()))
+        }
+        "deny" => Ok(OAuthResponse(server.deny(form.oauth_token).await?.to_response())),
+        _ => Err(Error::with_description(ErrorKind::InvalidParameter, "decision must be allow or deny").into()),
+    }
+}
+
+#[get("/photos?<file>&<size>")]
+fn photos(who: Signed, file: Option<&str>, size: Option<&str>) -> RawJson<String> {
+    RawJson(demo::photos_json(who.0.user_id.as_deref(), Some(&who.0.consumer_key), file, size))
+}
+
+#[derive(FromForm)]
+struct Photo {
+    file: Option<String>,
+    size: Option<String>,
+}
+
+#[post("/photos", data = "<signed>")]
+fn photos_form(signed: SignedForm<Photo>) -> RawJson<String> {
+    let SignedForm { auth, form } = signed;
+    RawJson(demo::photos_json(
+        auth.user_id.as_deref(),
+        Some(&auth.consumer_key),
+        form.file.as_deref(),
+        form.size.as_deref(),
+    ))
+}
+
+#[get("/public?<file>&<size>")]
+fn public(file: Option<&str>, size: Option<&str>) -> RawJson<String> {
+    RawJson(demo::photos_json(None, None, file, size))
+}
+
+#[rocket::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let addr: SocketAddr = demo::addr_from_env().parse()?;
+    let store = demo::store_from_env()?;
+    let server = AuthorizationServer::new(Stores::single(store), demo::config());
+    let figment = rocket::Config::figment()
+        .merge(("address", addr.ip()))
+        .merge(("port", addr.port()))
+        .merge(("log_level", "critical"))
+        .merge(("cli_colors", false));
+    let _ = rocket::custom(figment)
+        .attach(OAuth1::fairing(server))
+        .attach(AdHoc::on_liftoff("announce", |rocket| {
+            Box::pin(async move {
+                let c = rocket.config();
+                println!("listening on http://{}:{}", c.address, c.port);
+            })
+        }))
+        .mount("/", routes![initiate, token, consent, decide, photos, photos_form, public])
+        .register("/", oauth1_rocket::catchers())
+        .launch()
+        .await?;
+    Ok(())
+}
