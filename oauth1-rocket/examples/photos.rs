@@ -1,12 +1,13 @@
 //! The photos demo provider on Rocket and the memory store, per `shared/demo-contract.md`.
 //!
 //! `cargo run --release -p oauth1-rocket --example photos`
-//! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file).
+//! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file;
+//! `OAUTH1_DEMO_REDIS_URL`, Redis for nonces and credentials shared by several processes).
 #![allow(missing_docs)]
 
 use std::net::SocketAddr;
 
-use oauth1::{AuthorizationServer, Error, ErrorKind, Stores};
+use oauth1::{AuthorizationServer, Error, ErrorKind};
 use oauth1_memory::demo;
 use oauth1_rocket::{Challenge, OAuth1, OAuthRequest, OAuthResponse, Signed, SignedForm};
 use rocket::fairing::AdHoc;
@@ -79,8 +80,7 @@ fn public(file: Option<&str>, size: Option<&str>) -> RawJson<String> {
 #[rocket::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr: SocketAddr = demo::addr_from_env().parse()?;
-    let store = demo::store_from_env()?;
-    let server = AuthorizationServer::new(Stores::single(store), demo::config());
+    let server = AuthorizationServer::new(oauth1_redis::demo::stores_from_env()?, demo::config());
     let figment = rocket::Config::figment()
         .merge(("address", addr.ip()))
         .merge(("port", addr.port()))

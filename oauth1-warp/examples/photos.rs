@@ -1,7 +1,8 @@
 //! The photos demo provider on warp and the memory store, per `shared/demo-contract.md`.
 //!
 //! `cargo run --release -p oauth1-warp --example photos`
-//! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file).
+//! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file;
+//! `OAUTH1_DEMO_REDIS_URL`, Redis for nonces and credentials shared by several processes).
 #![allow(missing_docs)]
 
 use std::collections::HashMap;
@@ -9,7 +10,7 @@ use std::collections::HashMap;
 use bytes::Bytes;
 use oauth1::encoding::decode_form;
 use oauth1::server::PendingAuthorization;
-use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind, Stores};
+use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind};
 use oauth1_memory::demo;
 use oauth1_warp::DEFAULT_BODY_LIMIT;
 use warp::Filter;
@@ -67,8 +68,7 @@ async fn recover_all(err: warp::Rejection) -> Result<warp::reply::Response, warp
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let store = demo::store_from_env()?;
-    let server = AuthorizationServer::new(Stores::single(store), demo::config());
+    let server = AuthorizationServer::new(oauth1_redis::demo::stores_from_env()?, demo::config());
     let protector = server.resource_protector();
 
     let initiate = warp::path!("initiate").and(oauth1_warp::temporary_credentials(server.clone(), DEFAULT_BODY_LIMIT));

@@ -1,0 +1,328 @@
+//! Against a real `redis-server` each test starts on a free port (`.ci/run` installs it):
+//! atomicity, expiry, two providers sharing one Redis, failing closed and recovering, and the
+//! number of round trips.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use oauth1::server::Grant;
+use oauth1::sign::Signer;
+use oauth1::signature::Secret;
+use oauth1::store::{
+    Authorization, AuthorizeOutcome, NonceCheck, NonceKey, NonceStore, TemporaryCredentialStore, TemporaryCredentials,
+    TokenCredentialStore, TokenCredentials,
+};
+use oauth1::{AuthorizationServer, Config};
+use oauth1_redis::RedisStore;
+use oauth1_tests::{CLIENT, Provider, SECRET, form, request};
+
+struct RedisServer {
+    child: Child,
+    port: u16,
+}
+
+impl RedisServer {
+    fn start() -> RedisServer {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        Self::start_on(port)
+    }
+
+    fn start_on(port: u16) -> RedisServer {
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server must be installed (.ci/run installs it with apt)");
+        let server = RedisServer { child, port };
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        panic!("redis-server did not start on port {port}");
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    async fn client(&self) -> redis::aio::MultiplexedConnection {
+        redis::Client::open(self.url()).unwrap().get_multiplexed_async_connection().await.unwrap()
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A provider with the shared fixture's clients and nonces and credentials in Redis, on the
+/// system clock (Redis expires keys by real time).
+fn provider_on(redis: &RedisServer, clients_from: &Provider) -> AuthorizationServer {
+    let store = RedisStore::connect(&redis.url()).unwrap().with_prefix("test:");
+    AuthorizationServer::new(store.stores(clients_from.store.clone()), Config::default().with_realm("Photos"))
+}
+
+/// The fixture's client, signing with the current time.
+fn signer() -> Signer {
+    Signer::new(CLIENT, SECRET)
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nonces_are_atomic_and_expire_with_the_window() {
+    let redis = RedisServer::start();
+    let store = Arc::new(RedisStore::connect(&redis.url()).unwrap());
+    let key = NonceKey { consumer_key: "a-b", token: None, timestamp: 1, nonce: "c" };
+    let expires = now() + 300;
+    assert_eq!(store.check_and_insert(&key, expires).await.unwrap(), NonceCheck::Fresh);
+    assert_eq!(store.check_and_insert(&key, expires).await.unwrap(), NonceCheck::Replayed);
+    // A tuple that `-`-joined keys would confuse with the first is a different nonce.
+    let other = NonceKey { consumer_key: "a", token: Some("b"), timestamp: 1, nonce: "c" };
+    assert_eq!(store.check_and_insert(&other, expires).await.unwrap(), NonceCheck::Fresh);
+    // The key expires exactly when the timestamp leaves the window.
+    let mut conn = redis.client().await;
+    let at: i64 = redis::cmd("EXPIRETIME").arg(store.key('n', &key.encoded())).query_async(&mut conn).await.unwrap();
+    assert_eq!(at, expires as i64);
+    // 64 concurrent inserts of one nonce: exactly one is fresh.
+    let key = NonceKey { consumer_key: "k", token: Some("t"), timestamp: 2, nonce: "race" };
+    let tasks: Vec<_> = (0..64)
+        .map(|_| {
+            let store = store.clone();
+            let key = (key.consumer_key.to_owned(), key.nonce.to_owned());
+            tokio::spawn(async move {
+                let k = NonceKey { consumer_key: &key.0, token: Some("t"), timestamp: 2, nonce: &key.1 };
+                store.check_and_insert(&k, expires).await.unwrap() == NonceCheck::Fresh
+            })
+        })
+        .collect();
+    let mut fresh = 0;
+    for t in tasks {
+        fresh += usize::from(t.await.unwrap());
+    }
+    assert_eq!(fresh, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn temporary_credentials_authorize_once_take_once_and_expire() {
+    let redis = RedisServer::start();
+    let store = Arc::new(RedisStore::connect(&redis.url()).unwrap());
+    let expires = now() + 600;
+    store
+        .create_temporary(
+            TemporaryCredentials::new("t1", Secret::new("s"), "ck", "oob", expires).with_realm(Some("r".into())),
+        )
+        .await
+        .unwrap();
+    let read = store.temporary("t1").await.unwrap().unwrap();
+    assert_eq!(
+        (read.consumer_key.as_str(), read.realm.as_deref(), read.authorization.is_none()),
+        ("ck", Some("r"), true)
+    );
+    let auth = || Authorization::new("alice", Secret::new("v"));
+    let AuthorizeOutcome::Authorized(c) = store.authorize_temporary("t1", auth()).await.unwrap() else { panic!() };
+    assert_eq!(c.authorization.unwrap().user_id, "alice");
+    assert!(matches!(store.authorize_temporary("t1", auth()).await.unwrap(), AuthorizeOutcome::AlreadyAuthorized));
+    assert!(matches!(store.authorize_temporary("zz", auth()).await.unwrap(), AuthorizeOutcome::NotFound));
+    let mut conn = redis.client().await;
+    let at: i64 = redis::cmd("EXPIRETIME").arg(store.key('t', "t1")).query_async(&mut conn).await.unwrap();
+    assert_eq!(at, expires as i64, "authorizing keeps the expiry");
+    // Ten concurrent takes: one gets the credentials.
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.take_temporary("t1").await.unwrap().is_some() })
+        })
+        .collect();
+    let mut taken = 0;
+    for t in tasks {
+        taken += usize::from(t.await.unwrap());
+    }
+    assert_eq!(taken, 1);
+    // Token credentials: create, read, revoke.
+    store.create_token(TokenCredentials::new("k1", Secret::new("ks"), "ck", "alice")).await.unwrap();
+    assert_eq!(store.token("k1").await.unwrap().unwrap().user_id, "alice");
+    assert!(store.revoke_token("k1").await.unwrap());
+    assert!(store.token("k1").await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_providers_act_as_one() {
+    let redis = RedisServer::start();
+    let fixture = Provider::new();
+    let (a, b) = (provider_on(&redis, &fixture), provider_on(&redis, &fixture));
+
+    // Issued by A, authorized on B, exchanged on A.
+    let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    let f = form(a.temporary_credentials(&req).await.unwrap().body());
+    let Grant::OutOfBand { verifier, .. } = b.grant(&f["oauth_token"], "alice").await.unwrap() else { panic!() };
+    let req = signer()
+        .token(&f["oauth_token"], &f["oauth_token_secret"])
+        .verifier(&verifier)
+        .sign(request("POST", "http://localhost/oauth/token", None))
+        .unwrap();
+    let access = form(a.token_credentials(&req).await.unwrap().body());
+
+    // Accepted by A, replayed to B: refused.
+    let req = signer()
+        .token(&access["oauth_token"], &access["oauth_token_secret"])
+        .sign(request("GET", "http://localhost/photos", None))
+        .unwrap();
+    let who = a.resource_protector().verify(&req).await.unwrap();
+    assert_eq!(who.user_id.as_deref(), Some("alice"));
+    let e = b.resource_protector().verify(&req).await.unwrap_err();
+    assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
+
+    // Ten concurrent exchanges of one authorized temporary credential, spread over A and B.
+    let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    let f = form(b.temporary_credentials(&req).await.unwrap().body());
+    let Grant::OutOfBand { verifier, .. } = a.grant(&f["oauth_token"], "bob").await.unwrap() else { panic!() };
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let server = if i % 2 == 0 { a.clone() } else { b.clone() };
+            let req = signer()
+                .token(&f["oauth_token"], &f["oauth_token_secret"])
+                .verifier(&verifier)
+                .nonce(format!("x{i}"))
+                .sign(request("POST", "http://localhost/oauth/token", None))
+                .unwrap();
+            tokio::spawn(async move { server.token_credentials(&req).await.is_ok() })
+        })
+        .collect();
+    let mut issued = 0;
+    for t in tasks {
+        issued += usize::from(t.await.unwrap());
+    }
+    assert_eq!(issued, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_down_is_503_and_service_resumes() {
+    let mut redis = RedisServer::start();
+    let fixture = Provider::new();
+    let server = provider_on(&redis, &fixture);
+    let initiate = |nonce: &str| {
+        signer().nonce(nonce).callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap()
+    };
+    assert!(server.temporary_credentials(&initiate("n1")).await.is_ok());
+
+    redis.stop();
+    let e = server.temporary_credentials(&initiate("n2")).await.unwrap_err();
+    assert_eq!((e.status().as_u16(), e.code()), (503, "temporarily_unavailable"));
+    let req = signer().token("t", "s").sign(request("GET", "http://localhost/photos", None)).unwrap();
+    assert_eq!(server.resource_protector().verify(&req).await.unwrap_err().status(), 503);
+
+    let _again = RedisServer::start_on(redis.port);
+    let mut ok = false;
+    for i in 0..40 {
+        if server.temporary_credentials(&initiate(&format!("r{i}"))).await.is_ok() {
+            ok = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(ok, "requests succeed again once Redis is back");
+}
+
+/// Round trips, counted by Redis itself (`INFO commandstats` after `CONFIG RESETSTAT`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_trips_per_request() {
+    let redis = RedisServer::start();
+    let fixture = Provider::new();
+    let server = provider_on(&redis, &fixture);
+    let mut conn = redis.client().await;
+    async fn calls(conn: &mut redis::aio::MultiplexedConnection) -> u64 {
+        let info: String = redis::cmd("INFO").arg("commandstats").query_async(conn).await.unwrap();
+        info.lines()
+            .filter(|l| l.starts_with("cmdstat_") && !l.starts_with("cmdstat_info") && !l.starts_with("cmdstat_config"))
+            .filter_map(|l| l.split("calls=").nth(1)?.split(',').next()?.parse::<u64>().ok())
+            .sum()
+    }
+    async fn reset(conn: &mut redis::aio::MultiplexedConnection) {
+        let _: () = redis::cmd("CONFIG").arg("RESETSTAT").query_async(conn).await.unwrap();
+    }
+
+    let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    let f = form(server.temporary_credentials(&req).await.unwrap().body());
+    // Load the authorize script once, as a running provider would have.
+    let Grant::OutOfBand { verifier, .. } = server.grant(&f["oauth_token"], "alice").await.unwrap() else { panic!() };
+
+    reset(&mut conn).await;
+    let req = signer()
+        .token(&f["oauth_token"], &f["oauth_token_secret"])
+        .verifier(&verifier)
+        .sign(request("POST", "http://localhost/oauth/token", None))
+        .unwrap();
+    let access = form(server.token_credentials(&req).await.unwrap().body());
+    let exchange = calls(&mut conn).await;
+
+    reset(&mut conn).await;
+    let req = signer()
+        .token(&access["oauth_token"], &access["oauth_token_secret"])
+        .sign(request("GET", "http://localhost/photos", None))
+        .unwrap();
+    server.resource_protector().verify(&req).await.unwrap();
+    let protected = calls(&mut conn).await;
+
+    eprintln!("redis round trips: protected request {protected}, token exchange {exchange}");
+    assert_eq!(protected, 2, "token GET + nonce SET NX");
+    assert_eq!(exchange, 4, "temporary GET + nonce SET NX + GETDEL + token SET");
+}
+
+/// The warp demo and the Rocket demo as two processes sharing one Redis (`OAUTH1_DEMO_REDIS_URL`):
+/// one provider.
+#[test]
+fn the_two_demos_share_one_redis() {
+    use oauth1_tests::process::{Demo, example_binary};
+    let redis = RedisServer::start();
+    let url = redis.url();
+    let a = Demo::start(&example_binary("oauth1-warp", "photos"), &[("OAUTH1_DEMO_REDIS_URL", &url)]);
+    let b = Demo::start(&example_binary("oauth1-rocket", "photos"), &[("OAUTH1_DEMO_REDIS_URL", &url)]);
+    let printer = Signer::new("dpf43f3p2l4k3l03", "kd94hf93k423kf44");
+    let post = |demo: &Demo, path: &str, body: &str| {
+        http::Request::post(format!("http://{}{path}", demo.addr))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.as_bytes().to_vec())
+            .unwrap()
+    };
+    let res = a.send(&printer.clone().callback("oob").sign(post(&a, "/initiate", "")).unwrap());
+    let temp = form(res.body());
+    let res =
+        b.send(&post(&b, "/authorize", &format!("oauth_token={}&user=alice&decision=allow", temp["oauth_token"])));
+    assert_eq!(res.status(), 200);
+    let verifier = form(res.body())["oauth_verifier"].clone();
+    let res = a.send(
+        &printer
+            .clone()
+            .token(&temp["oauth_token"], &temp["oauth_token_secret"])
+            .verifier(&verifier)
+            .sign(post(&a, "/token", ""))
+            .unwrap(),
+    );
+    assert_eq!(res.status(), 200);
+    let access = form(res.body());
+    let req = printer
+        .token(&access["oauth_token"], &access["oauth_token_secret"])
+        .sign(http::Request::get(format!("http://{}/photos?file=f", b.addr)).body(Vec::new()).unwrap())
+        .unwrap();
+    assert_eq!(b.send(&req).status(), 200);
+    // The same request replayed to the other process.
+    let mut replay = req.clone();
+    *replay.uri_mut() = format!("http://{}/photos?file=f", a.addr).parse().unwrap();
+    replay.headers_mut().insert("host", b.addr.parse().unwrap());
+    let res = a.send(&replay);
+    assert_eq!((res.status().as_u16(), form(res.body())["error"].as_str()), (401, "invalid_nonce"));
+}
