@@ -228,6 +228,17 @@ async fn verify_with_body<'r>(
     Ok((who, http_req.into_body()))
 }
 
+/// A data guard's outcome; a refusal is stashed for the catchers.
+fn data_outcome<'r, T>(req: &'r Request<'_>, result: Result<T, Error>) -> rocket::data::Outcome<'r, T, Error> {
+    match result {
+        Ok(v) => rocket::data::Outcome::Success(v),
+        Err(e) => {
+            stash(req, &e);
+            rocket::data::Outcome::Error((status_of(&e), e))
+        }
+    }
+}
+
 fn parse_form<T: for<'a> FromForm<'a> + 'static>(body: &[u8]) -> Result<T, Error> {
     let text = std::str::from_utf8(body).map_err(|_| Error::malformed("the form is not UTF-8"))?;
     Form::<T>::parse_encoded(text.into()).map_err(|e| Error::malformed(format!("the form does not parse: {e}")))
@@ -247,16 +258,8 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for SignedForm<T
     type Error = Error;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
-        match verify_with_body(req, data, Mode::Token)
-            .await
-            .and_then(|(auth, body)| Ok(SignedForm { auth, form: parse_form(&body)? }))
-        {
-            Ok(v) => rocket::data::Outcome::Success(v),
-            Err(e) => {
-                stash(req, &e);
-                rocket::data::Outcome::Error((status_of(&e), e))
-            }
-        }
+        let result = verify_with_body(req, data, Mode::Token).await;
+        data_outcome(req, result.and_then(|(auth, body)| Ok(SignedForm { auth, form: parse_form(&body)? })))
     }
 }
 
@@ -281,13 +284,8 @@ impl<'r> FromData<'r> for SignedBody {
     type Error = Error;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
-        match verify_with_body(req, data, Mode::Token).await {
-            Ok((auth, body)) => rocket::data::Outcome::Success(SignedBody { auth, body }),
-            Err(e) => {
-                stash(req, &e);
-                rocket::data::Outcome::Error((status_of(&e), e))
-            }
-        }
+        let result = verify_with_body(req, data, Mode::Token).await;
+        data_outcome(req, result.map(|(auth, body)| SignedBody { auth, body }))
     }
 }
 
@@ -312,16 +310,8 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for ConsumerForm
     type Error = Error;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
-        match verify_with_body(req, data, Mode::Consumer)
-            .await
-            .and_then(|(auth, body)| Ok(ConsumerForm { auth, form: parse_form(&body)? }))
-        {
-            Ok(v) => rocket::data::Outcome::Success(v),
-            Err(e) => {
-                stash(req, &e);
-                rocket::data::Outcome::Error((status_of(&e), e))
-            }
-        }
+        let result = verify_with_body(req, data, Mode::Consumer).await;
+        data_outcome(req, result.and_then(|(auth, body)| Ok(ConsumerForm { auth, form: parse_form(&body)? })))
     }
 }
 

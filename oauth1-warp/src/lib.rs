@@ -188,6 +188,33 @@ pub fn protected(protector: ResourceProtector) -> impl Filter<Extract = (Authent
     })
 }
 
+/// Which verification a body-reading filter runs.
+#[derive(Clone, Copy)]
+enum Mode {
+    Token,
+    Consumer,
+}
+
+fn verified_with_body(
+    protector: ResourceProtector,
+    limit: u64,
+    mode: Mode,
+) -> impl Filter<Extract = (Authenticated, Bytes), Error = Rejection> + Clone {
+    request_with_body(limit, false)
+        .and_then(move |req: Request<Bytes>| {
+            let protector = protector.clone();
+            async move {
+                let verified = match mode {
+                    Mode::Token => protector.verify(&req).await,
+                    Mode::Consumer => protector.verify_consumer(&req).await,
+                };
+                let who = verified.map_err(|e| reject(e, protector.realm()))?;
+                Ok::<_, Rejection>((who, req.into_body()))
+            }
+        })
+        .untuple_one()
+}
+
 /// A protected resource whose request has a body: form parameters are signed, and
 /// `oauth_body_hash` is checked for other bodies. Extracts the credential and the body (up to
 /// `limit` bytes).
@@ -195,15 +222,7 @@ pub fn protected_form(
     protector: ResourceProtector,
     limit: u64,
 ) -> impl Filter<Extract = (Authenticated, Bytes), Error = Rejection> + Clone {
-    request_with_body(limit, false)
-        .and_then(move |req: Request<Bytes>| {
-            let protector = protector.clone();
-            async move {
-                let who = protector.verify(&req).await.map_err(|e| reject(e, protector.realm()))?;
-                Ok::<_, Rejection>((who, req.into_body()))
-            }
-        })
-        .untuple_one()
+    verified_with_body(protector, limit, Mode::Token)
 }
 
 /// A consumer-only (two-legged, LTI 1.1) request: no token. Extracts the credential and the
@@ -212,15 +231,7 @@ pub fn consumer_only(
     protector: ResourceProtector,
     limit: u64,
 ) -> impl Filter<Extract = (Authenticated, Bytes), Error = Rejection> + Clone {
-    request_with_body(limit, false)
-        .and_then(move |req: Request<Bytes>| {
-            let protector = protector.clone();
-            async move {
-                let who = protector.verify_consumer(&req).await.map_err(|e| reject(e, protector.realm()))?;
-                Ok::<_, Rejection>((who, req.into_body()))
-            }
-        })
-        .untuple_one()
+    verified_with_body(protector, limit, Mode::Consumer)
 }
 
 /// The pending request named by `?oauth_token=`, for the consent page

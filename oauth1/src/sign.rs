@@ -33,6 +33,7 @@ use crate::encoding::{encode, form_text, parse_form};
 use crate::error::Error;
 use crate::origin::normalize_authority;
 use crate::request::{BaseString, Param, Transport, sort_params};
+use crate::response::form_encode;
 use crate::signature::{Algorithm, HmacMethod, RsaMethod, RsaPrivateKey, signing_key};
 
 /// The method a [`Signer`] signs with.
@@ -344,14 +345,10 @@ impl Signer {
 }
 
 fn append_pairs(out: &mut String, pairs: &[(&str, &str)]) {
-    for (n, v) in pairs {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.extend(encode(n));
-        out.push('=');
-        out.extend(encode(v));
+    if !out.is_empty() {
+        out.push('&');
     }
+    out.push_str(&form_encode(pairs.iter().copied()));
 }
 
 #[cfg(test)]

@@ -55,18 +55,23 @@ fn signer(method: SigningMethod, nonce: u64) -> Signer {
 }
 
 fn appendix_a_request(method: SigningMethod, nonce: u64, big: bool) -> http::Request<Vec<u8>> {
-    let (uri, body) = if big {
-        let query: Vec<String> = (0..20).map(|i| format!("p{i:02}=value%20{i}")).collect();
-        let body = format!("data={}", "x".repeat(4096 - 5));
-        (format!("http://photos.example.net/photos?file=vacation.jpg&size=original&{}", query.join("&")), body)
-    } else {
-        ("http://photos.example.net/photos?file=vacation.jpg&size=original".to_owned(), String::new())
-    };
-    let mut b = http::Request::get(uri);
-    if big {
-        b = b.header("content-type", "application/x-www-form-urlencoded");
+    if big { sized_request(method, nonce, 20, 4096) } else { sized_request(method, nonce, 0, 0) }
+}
+
+/// The Appendix A request with `params` extra query parameters and a form body of `body` bytes.
+fn sized_request(method: SigningMethod, nonce: u64, params: usize, body: usize) -> http::Request<Vec<u8>> {
+    let mut uri = "http://photos.example.net/photos?file=vacation.jpg&size=original".to_owned();
+    for i in 0..params {
+        uri.push_str(&format!("&p{i:03}=value%20{i}"));
     }
-    signer(method, nonce).sign(b.body(body.into_bytes()).unwrap()).unwrap()
+    let mut b = http::Request::get(uri);
+    let form = if body > 0 {
+        b = b.header("content-type", "application/x-www-form-urlencoded");
+        format!("data={}", "x".repeat(body.saturating_sub(5)))
+    } else {
+        String::new()
+    };
+    signer(method, nonce).sign(b.body(form.into_bytes()).unwrap()).unwrap()
 }
 
 fn raw_hmac(base: &str, signature: &[u8]) {
@@ -98,6 +103,27 @@ fn hmac_groups(c: &mut Criterion) {
         });
         g.finish();
     }
+}
+
+/// How verification grows with the parameter count and the body size.
+fn growth_group(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let p = protector(None);
+    let mut g = c.benchmark_group("growth");
+    let mut nonce = 1_000_000u64;
+    for (params, body) in [(0, 0), (10, 0), (20, 0), (40, 0), (80, 0), (0, 1024), (0, 4096), (0, 16384)] {
+        g.bench_function(format!("verify_{params}_params_{body}_byte_body"), |b| {
+            b.iter_batched(
+                || {
+                    nonce += 1;
+                    sized_request(SigningMethod::Hmac(Algorithm::Sha1), nonce, params, body)
+                },
+                |req| rt.block_on(p.verify(black_box(&req))).unwrap(),
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    g.finish();
 }
 
 fn rsa_group(c: &mut Criterion) {
@@ -133,7 +159,8 @@ fn rsa_group(c: &mut Criterion) {
                 });
             }
         }
-        let mut nonce = 1u64;
+        // Each algorithm has its own nonce range: a reused one would be a replay.
+        let mut nonce = if alg == Algorithm::Sha1 { 10_000_000u64 } else { 20_000_000u64 };
         let name = if alg == Algorithm::Sha1 {
             "resource_protector_verify_rsa_sha1"
         } else {
@@ -153,5 +180,5 @@ fn rsa_group(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, hmac_groups, rsa_group);
+criterion_group!(benches, hmac_groups, growth_group, rsa_group);
 criterion_main!(benches);
