@@ -53,6 +53,7 @@
 
 use std::io::Cursor;
 
+use oauth1::request::announces_body;
 use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind, ResourceProtector};
 use rocket::data::{ByteUnit, Data, FromData, Limits};
 use rocket::fairing::{self, Fairing, Info, Kind};
@@ -169,10 +170,10 @@ impl<'r> FromRequest<'r> for Signed {
                     )));
                 };
                 let verified = match to_http(req, Vec::new()) {
-                    Ok(http_req) => match req.local_cache(|| BodyPresent(false)).0 {
-                        true => protector.verify_head(&http_req, true).await,
-                        false => protector.verify_unread_body(&http_req).await,
-                    },
+                    Ok(http_req) => {
+                        let seen = req.local_cache(|| BodyPresent(false)).0;
+                        protector.verify_head(&http_req, seen || announces_body(http_req.headers())).await
+                    }
                     Err(e) => Err(e),
                 };
                 CachedVerification(verified)

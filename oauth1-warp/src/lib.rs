@@ -36,6 +36,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use oauth1::request::{announces_body, is_form};
 use oauth1::server::PendingAuthorization;
 use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind, ResourceProtector};
 use warp::http::{HeaderMap, Method, Request, Response};
@@ -100,45 +101,20 @@ fn build(method: Method, target: String, headers: HeaderMap, body: Bytes) -> Res
     Ok(req)
 }
 
-fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(warp::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
-}
-
-fn announces_body(headers: &HeaderMap) -> bool {
-    headers.contains_key(warp::http::header::TRANSFER_ENCODING)
-        || headers
-            .get(warp::http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim() != "0")
-}
-
 /// The body, up to `limit` bytes (413 above it). With `form_only`, bodies that are not
 /// `application/x-www-form-urlencoded` are never read (an empty body stands in).
 fn body(limit: u64, form_only: bool) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
-    let wanted = move |headers: HeaderMap| async move {
-        if announces_body(&headers) && (!form_only || is_form(&headers)) {
-            Ok(())
-        } else {
-            Err(warp::reject::not_found())
-        }
-    };
-    let unwanted = move |headers: HeaderMap| async move {
-        if announces_body(&headers) && (!form_only || is_form(&headers)) {
-            Err(warp::reject::not_found())
-        } else {
-            Ok(())
-        }
-    };
+    let wanted = move |headers: &HeaderMap| announces_body(headers) && (!form_only || is_form(headers));
+    let read_it =
+        move |headers: HeaderMap| async move { if wanted(&headers) { Ok(()) } else { Err(warp::reject::not_found()) } };
+    let skip_it =
+        move |headers: HeaderMap| async move { if wanted(&headers) { Err(warp::reject::not_found()) } else { Ok(()) } };
     let read = warp::header::headers_cloned()
-        .and_then(wanted)
+        .and_then(read_it)
         .untuple_one()
         .and(warp::body::content_length_limit(limit))
         .and(warp::body::bytes());
-    let skip = warp::header::headers_cloned().and_then(unwanted).untuple_one().map(Bytes::new);
+    let skip = warp::header::headers_cloned().and_then(skip_it).untuple_one().map(Bytes::new);
     read.or(skip).unify()
 }
 

@@ -134,13 +134,21 @@ impl fmt::Debug for SignedRequest<'_> {
     }
 }
 
-/// Whether the body is `application/x-www-form-urlencoded` (charset parameter allowed).
-pub(crate) fn is_form(headers: &HeaderMap) -> bool {
+/// Whether the body is `application/x-www-form-urlencoded` (charset parameter allowed): the
+/// only body whose parameters are signed ([RFC 5849 §3.4.1.3.1](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.1.3.1)).
+pub fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+}
+
+/// Whether the headers announce a body (`Transfer-Encoding`, or a `Content-Length` other
+/// than 0).
+pub fn announces_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(http::header::TRANSFER_ENCODING)
+        || headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim() != "0")
 }
 
 impl<'a> SignedRequest<'a> {

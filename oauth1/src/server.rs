@@ -35,7 +35,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::error::{Detail, Error, ErrorKind};
 use crate::generate::{RandomTokens, TokenGenerator, random_string};
 use crate::origin::Origin;
-use crate::request::{ParseOptions, SignedRequest};
+use crate::request::{ParseOptions, SignedRequest, announces_body, is_form};
 use crate::response::{form_encode, form_response};
 use crate::signature::{InteropFallback, Secret, SignatureMatch, SignatureMethods, VerifyingKeys, ct_eq_str};
 use crate::store::{
@@ -850,57 +850,61 @@ impl ResourceProtector {
     /// ([RFC 5849 §3](https://www.rfc-editor.org/rfc/rfc5849#section-3)). `req.body()` must be
     /// the whole body: it is read for form parameters and `oauth_body_hash`.
     pub async fn verify<B: AsRef<[u8]>>(&self, req: &http::Request<B>) -> Result<Authenticated, Error> {
-        self.run(req, Endpoint::Resource, Body::Complete).await
+        self.run(req, req.body().as_ref(), Endpoint::Resource, Body::Complete).await
     }
 
     /// Verifies a consumer-only (two-legged, LTI 1.1) request: no token, the consumer secret
     /// only, the same timestamp and nonce rules.
     pub async fn verify_consumer<B: AsRef<[u8]>>(&self, req: &http::Request<B>) -> Result<Authenticated, Error> {
-        self.run(req, Endpoint::Consumer, Body::Complete).await
+        self.run(req, req.body().as_ref(), Endpoint::Consumer, Body::Complete).await
     }
 
     /// As [`verify`](Self::verify), for adapters that do not read the body (header or query
     /// signatures). Fails closed when the request has a form body, whose parameters would be
     /// signed, or an `oauth_body_hash` to check.
     pub async fn verify_unread_body<B>(&self, req: &http::Request<B>) -> Result<Authenticated, Error> {
-        self.verify_head(req, has_body(req)).await
+        self.verify_head(req, announces_body(req.headers())).await
     }
 
     /// As [`verify_unread_body`](Self::verify_unread_body), for adapters that know better than
     /// the headers whether a body is present (HTTP/2 may send one without `Content-Length`).
     pub async fn verify_head<B>(&self, req: &http::Request<B>, body_present: bool) -> Result<Authenticated, Error> {
-        let empty = http::Request::from_parts(clone_parts(req), &[][..]);
-        self.run(&empty, Endpoint::Resource, Body::Unread(body_present)).await
+        self.run(req, &[], Endpoint::Resource, Body::Unread(body_present)).await
     }
 
     /// As [`verify_consumer`](Self::verify_consumer), without the body (see
     /// [`verify_unread_body`](Self::verify_unread_body)).
     pub async fn verify_consumer_unread_body<B>(&self, req: &http::Request<B>) -> Result<Authenticated, Error> {
-        let empty = http::Request::from_parts(clone_parts(req), &[][..]);
-        self.run(&empty, Endpoint::Consumer, Body::Unread(has_body(req))).await
+        self.run(req, &[], Endpoint::Consumer, Body::Unread(announces_body(req.headers()))).await
     }
 
-    async fn run<B: AsRef<[u8]>>(
+    /// Verifies `req` with `body` standing for its body (empty when the adapter did not read it).
+    async fn run<B>(
         &self,
         req: &http::Request<B>,
+        body: &[u8],
         endpoint: Endpoint,
-        body: Body,
+        seen: Body,
     ) -> Result<Authenticated, Error> {
         let inner = &self.inner;
         let name = if endpoint == Endpoint::Consumer { "consumer" } else { "resource" };
-        let signed = inner.parse(req).inspect_err(|e| inner.log_refusal(name, None, e))?;
-        self.check(req, &signed, endpoint, body).await.inspect_err(|e| inner.log_refusal(name, Some(&signed), e))
+        let signed = SignedRequest::from_parts(req.method(), req.uri(), req.headers(), body, &inner.config.parse)
+            .inspect_err(|e| inner.log_refusal(name, None, e))?;
+        self.check(req.headers(), body, &signed, endpoint, seen)
+            .await
+            .inspect_err(|e| inner.log_refusal(name, Some(&signed), e))
     }
 
-    async fn check<B: AsRef<[u8]>>(
+    async fn check(
         &self,
-        req: &http::Request<B>,
+        headers: &http::HeaderMap,
+        bytes: &[u8],
         signed: &SignedRequest<'_>,
         endpoint: Endpoint,
-        body: Body,
+        seen: Body,
     ) -> Result<Authenticated, Error> {
-        let is_form = crate::request::is_form(req.headers());
-        if let Body::Unread(true) = body
+        let is_form = is_form(headers);
+        if let Body::Unread(true) = seen
             && (is_form || signed.body_hash().is_some() || self.inner.config.require_body_hash)
         {
             return Err(Error::malformed(
@@ -909,7 +913,6 @@ impl ResourceProtector {
         }
         // `oauth_body_hash` is signed: check it against the body before the nonce is spent.
         let check_body_hash = || -> Result<(), Error> {
-            let bytes = req.body().as_ref();
             match signed.body_hash() {
                 Some(_) if is_form => Err(Error::with_description(
                     ErrorKind::UnsupportedParameter,
@@ -952,21 +955,6 @@ enum Body {
     Complete,
     /// Not read by the adapter; `true` when the request says it has one.
     Unread(bool),
-}
-
-fn clone_parts<B>(req: &http::Request<B>) -> http::request::Parts {
-    let mut builder =
-        http::Request::builder().method(req.method().clone()).uri(req.uri().clone()).version(req.version());
-    if let Some(h) = builder.headers_mut() {
-        *h = req.headers().clone();
-    }
-    builder.body(()).map(|r| r.into_parts().0).unwrap_or_else(|_| http::Request::new(()).into_parts().0)
-}
-
-fn has_body<B>(req: &http::Request<B>) -> bool {
-    let h = req.headers();
-    h.contains_key(http::header::TRANSFER_ENCODING)
-        || h.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim() != "0")
 }
 
 #[cfg(test)]

@@ -259,12 +259,7 @@ impl Signer {
         let base_uri = format!("{scheme}://{authority}{path}");
         let method = parts.method.as_str().to_ascii_uppercase();
 
-        let is_form = parts
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        let is_form = crate::request::is_form(&parts.headers);
         if self.transport == Transport::Body && !is_form {
             if !body.is_empty() || parts.headers.contains_key(CONTENT_TYPE) {
                 return Err(Error::malformed("the body transport needs an application/x-www-form-urlencoded body"));
