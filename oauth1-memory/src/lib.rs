@@ -136,9 +136,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// In-memory clients, temporary credentials, token credentials and nonces.
 /// See the [crate docs](crate).
 pub struct MemoryStore {
-    clients: RwLock<HashMap<String, Client>>,
+    clients: RwLock<HashMap<String, Arc<Client>>>,
     temporary: Mutex<Temporary>,
-    tokens: RwLock<HashMap<String, TokenCredentials>>,
+    tokens: RwLock<HashMap<String, Arc<TokenCredentials>>>,
     nonces: [Mutex<NonceShard>; SHARDS],
     live_nonces: AtomicUsize,
     max_nonces: usize,
@@ -199,7 +199,10 @@ impl MemoryStore {
 
     /// Registers (or replaces) a client.
     pub fn insert_client(&self, client: Client) {
-        self.clients.write().unwrap_or_else(PoisonError::into_inner).insert(client.consumer_key.clone(), client);
+        self.clients
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(client.consumer_key.clone(), Arc::new(client));
     }
 
     /// Registers the clients of a JSON array in the demo format:
@@ -272,7 +275,7 @@ struct ClientRecord {
 
 #[async_trait]
 impl ClientStore for MemoryStore {
-    async fn client(&self, consumer_key: &str) -> Result<Option<Client>, StoreError> {
+    async fn client(&self, consumer_key: &str) -> Result<Option<Arc<Client>>, StoreError> {
         Ok(self.clients.read().unwrap_or_else(PoisonError::into_inner).get(consumer_key).cloned())
     }
 }
@@ -322,11 +325,14 @@ impl TemporaryCredentialStore for MemoryStore {
 #[async_trait]
 impl TokenCredentialStore for MemoryStore {
     async fn create_token(&self, credentials: TokenCredentials) -> Result<(), StoreError> {
-        self.tokens.write().unwrap_or_else(PoisonError::into_inner).insert(credentials.token.clone(), credentials);
+        self.tokens
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(credentials.token.clone(), Arc::new(credentials));
         Ok(())
     }
 
-    async fn token(&self, token: &str) -> Result<Option<TokenCredentials>, StoreError> {
+    async fn token(&self, token: &str) -> Result<Option<Arc<TokenCredentials>>, StoreError> {
         Ok(self.tokens.read().unwrap_or_else(PoisonError::into_inner).get(token).cloned())
     }
 

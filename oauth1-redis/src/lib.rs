@@ -256,10 +256,12 @@ impl TokenCredentialStore for RedisStore {
         Ok(())
     }
 
-    async fn token(&self, token: &str) -> Result<Option<TokenCredentials>, StoreError> {
+    async fn token(&self, token: &str) -> Result<Option<Arc<TokenCredentials>>, StoreError> {
         let record: Option<TokenRecord> = self.get_json(redis::cmd("GET").arg(self.key('k', token))).await?;
         Ok(record.map(|r| {
-            TokenCredentials::new(r.token, Secret::new(r.secret), r.consumer_key, r.user_id).with_realm(r.realm)
+            Arc::new(
+                TokenCredentials::new(r.token, Secret::new(r.secret), r.consumer_key, r.user_id).with_realm(r.realm),
+            )
         }))
     }
 

@@ -23,20 +23,18 @@
 
 use std::borrow::Cow;
 
-use crate::encoding::{Plus, decode};
+use crate::encoding::{Plus, byte_class, decode, in_class};
 use crate::error::Error;
 
 /// A decoded header parameter: name and value.
 pub type HeaderParam<'a> = (Cow<'a, str>, Cow<'a, str>);
 
+static TCHAR: [bool; 256] = byte_class(true, b"!#$%&'*+-.^_`|~");
+
 /// RFC 7230 `tchar`.
 #[inline]
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
-        )
+    in_class(&TCHAR, b)
 }
 
 #[inline]
@@ -191,6 +189,14 @@ pub(crate) fn parse_each<'a>(value: &'a [u8], mut each: impl FnMut(Cow<'a, str>,
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+
+    #[test]
+    fn tchar_over_all_256_bytes() {
+        for b in 0..=255u8 {
+            let expected = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            assert_eq!(is_tchar(b), expected, "byte {b:#04x}");
+        }
+    }
 
     fn ok(v: &str) -> Vec<(String, String)> {
         parse(v.as_bytes()).unwrap().unwrap().into_iter().map(|(n, v)| (n.into_owned(), v.into_owned())).collect()

@@ -470,21 +470,38 @@ impl Buffered<'_> {
         }
     }
 
-    /// Percent-encodes (§3.6), copying runs of unreserved bytes whole; `prefix` is `%` for one
-    /// encoding and `%25` for two (normalization §3.4.1.3.2, then the base string §3.4.1.1).
+    /// Percent-encodes (§3.6) straight into the buffer, a byte at a time (no call per run);
+    /// `prefix` is `%` for one encoding and `%25` for two (normalization §3.4.1.3.2, then the
+    /// base string §3.4.1.1).
     #[inline]
     fn encode(&mut self, s: &str, prefix: &[u8]) {
-        let bytes = s.as_bytes();
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if !is_unreserved(b) {
-                self.write(bytes.get(start..i).unwrap_or_default());
-                self.write(prefix);
-                self.write(&[hex_upper(b >> 4), hex_upper(b)]);
-                start = i + 1;
+        let widest = prefix.len() + 2;
+        // Each chunk fits an empty buffer even if every byte needs escaping.
+        for chunk in s.as_bytes().chunks(self.buf.len() / widest) {
+            if self.buf.len() - self.len < chunk.len() * widest {
+                self.flush();
             }
+            let mut len = self.len;
+            for &b in chunk {
+                if is_unreserved(b) {
+                    if let Some(d) = self.buf.get_mut(len) {
+                        *d = b;
+                    }
+                    len += 1;
+                } else {
+                    if let Some(d) = self.buf.get_mut(len..len + prefix.len()) {
+                        d.copy_from_slice(prefix);
+                    }
+                    len += prefix.len();
+                    if let Some([hi, lo]) = self.buf.get_mut(len..len + 2) {
+                        *hi = hex_upper(b >> 4);
+                        *lo = hex_upper(b);
+                    }
+                    len += 2;
+                }
+            }
+            self.len = len;
         }
-        self.write(bytes.get(start..).unwrap_or_default());
     }
 
     fn flush(&mut self) {

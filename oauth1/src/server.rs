@@ -231,9 +231,9 @@ impl Endpoint {
 
 /// What the shared verification found.
 struct Verified {
-    client: Client,
+    client: Arc<Client>,
     temporary: Option<TemporaryCredentials>,
-    token: Option<TokenCredentials>,
+    token: Option<Arc<TokenCredentials>>,
     matched: SignatureMatch,
 }
 
@@ -665,7 +665,7 @@ impl AuthorizationServer {
         let credentials = TemporaryCredentials::new(
             token.clone(),
             Secret::new(secret.clone()),
-            verified.client.consumer_key,
+            verified.client.consumer_key.clone(),
             callback,
             inner.now().saturating_add(inner.config.temporary_ttl),
         )
@@ -701,7 +701,7 @@ impl AuthorizationServer {
             inner.stores.clients.client(&credentials.consumer_key).await.map_err(store_error)?.ok_or_else(invalid)?;
         Ok(PendingAuthorization {
             token: credentials.token,
-            client,
+            client: Client::clone(&client),
             callback: credentials.callback,
             realm: credentials.realm,
         })
@@ -807,7 +807,7 @@ impl AuthorizationServer {
         let secret = inner.config.tokens.secret();
         let realm = verified.temporary.and_then(|t| t.realm);
         let credentials =
-            TokenCredentials::new(token.clone(), Secret::new(secret.clone()), verified.client.consumer_key, user_id)
+            TokenCredentials::new(token.clone(), Secret::new(secret.clone()), &verified.client.consumer_key, user_id)
                 .with_realm(realm);
         let extra = inner.config.token_response.as_ref().map(|hook| hook(&credentials)).unwrap_or_default();
         inner.stores.tokens.create_token(credentials).await.map_err(store_error)?;
@@ -940,9 +940,9 @@ impl ResourceProtector {
         check_body_hash()?;
         let verified = self.inner.authenticate(signed, endpoint).await?;
         Ok(Authenticated {
-            consumer_key: verified.client.consumer_key,
+            consumer_key: verified.client.consumer_key.clone(),
             token: verified.token.as_ref().map(|t| t.token.clone()),
-            user_id: verified.token.map(|t| t.user_id),
+            user_id: verified.token.as_ref().map(|t| t.user_id.clone()),
             signature_method: signed.signature_method().unwrap_or_default().to_owned(),
             realm: signed.realm().map(str::to_owned),
             interop_fallback: verified.matched == SignatureMatch::DoubleDecoded,

@@ -175,6 +175,23 @@ pub fn signing_key(consumer_secret: &str, token_secret: &str) -> String {
     key
 }
 
+/// Runs `f` on the signing key, written into a stack buffer when it fits (it nearly always
+/// does), so verifying allocates nothing for it.
+fn with_signing_key<R>(consumer_secret: &str, token_secret: &str, f: impl FnOnce(&[u8]) -> R) -> R {
+    let mut buf = [0u8; 256];
+    let mut len = 0;
+    for chunk in encode(consumer_secret).chain(std::iter::once("&")).chain(encode(token_secret)) {
+        match buf.get_mut(len..len + chunk.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(chunk.as_bytes());
+                len += chunk.len();
+            }
+            None => return f(signing_key(consumer_secret, token_secret).as_bytes()),
+        }
+    }
+    f(buf.get(..len).unwrap_or_default())
+}
+
 macro_rules! hmac_with {
     ($alg:expr, |$mac:ident| $body:expr, $key:expr) => {
         match $alg {
@@ -238,15 +255,16 @@ impl SignatureMethod for HmacMethod {
             return false;
         };
         let Some(expected) = expected.get(..n) else { return false };
-        let key = signing_key(keys.consumer_secret, keys.token_secret);
-        hmac_with!(
-            self.0,
-            |mac| {
-                base_string.write_to(&mut |b| mac.update(b));
-                mac.verify_slice(expected).is_ok()
-            },
-            key.as_bytes()
-        )
+        with_signing_key(keys.consumer_secret, keys.token_secret, |key| {
+            hmac_with!(
+                self.0,
+                |mac| {
+                    base_string.write_to(&mut |b| mac.update(b));
+                    mac.verify_slice(expected).is_ok()
+                },
+                key
+            )
+        })
     }
 }
 
@@ -585,6 +603,16 @@ mod tests {
         assert!(s.ct_eq("hunter2"));
         assert!(!s.ct_eq("hunter3"));
         assert!(!s.ct_eq(""));
+    }
+
+    #[test]
+    fn signing_key_on_the_stack_matches_the_allocated_one() {
+        // Short keys fit the stack buffer; long ones (and ones that grow when encoded) fall back.
+        for n in [0, 1, 20, 42, 43, 60, 200] {
+            let (cs, ts) = ("é&".repeat(n), "x~y".repeat(n));
+            let expected = signing_key(&cs, &ts);
+            assert!(with_signing_key(&cs, &ts, |k| k == expected.as_bytes()), "n = {n}");
+        }
     }
 
     #[test]

@@ -282,8 +282,9 @@ impl std::error::Error for StoreError {}
 /// Registered clients.
 #[async_trait]
 pub trait ClientStore: Send + Sync {
-    /// The client with this consumer key.
-    async fn client(&self, consumer_key: &str) -> Result<Option<Client>, StoreError>;
+    /// The client with this consumer key. Shared, not copied: a store that keeps clients in
+    /// memory hands out the same `Arc` on every request.
+    async fn client(&self, consumer_key: &str) -> Result<Option<Arc<Client>>, StoreError>;
 }
 
 /// Temporary credentials. Expired entries must behave as absent.
@@ -308,8 +309,8 @@ pub trait TemporaryCredentialStore: Send + Sync {
 pub trait TokenCredentialStore: Send + Sync {
     /// Stores new credentials.
     async fn create_token(&self, credentials: TokenCredentials) -> Result<(), StoreError>;
-    /// Reads credentials.
-    async fn token(&self, token: &str) -> Result<Option<TokenCredentials>, StoreError>;
+    /// Reads credentials (shared, like [`ClientStore::client`]).
+    async fn token(&self, token: &str) -> Result<Option<Arc<TokenCredentials>>, StoreError>;
     /// Revokes credentials; `true` when they existed.
     async fn revoke_token(&self, token: &str) -> Result<bool, StoreError>;
 }

@@ -1,0 +1,42 @@
+//! A fixed workload for instruction-level profiling of `ResourceProtector::verify` (callgrind
+//! counts instructions, so its figures repeat on a noisy machine where timings do not):
+//!
+//! ```text
+//! cargo build --release -p oauth1-tests --example profile_verify
+//! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*verify_all*' \
+//!     target/release/examples/profile_verify 2000
+//! callgrind_annotate --inclusive=yes callgrind.out.*
+//! ```
+//!
+//! It signs N Appendix A requests (header transport, HMAC-SHA1, unique nonces) up front, then
+//! verifies each once on the memory store; only `verify_all` is measured.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use oauth1_tests::{Provider, request, signer};
+
+#[inline(never)]
+fn verify_all(rt: &tokio::runtime::Runtime, protector: &oauth1::ResourceProtector, reqs: &[http::Request<Vec<u8>>]) {
+    for r in reqs {
+        rt.block_on(protector.verify(r)).unwrap();
+    }
+}
+
+fn main() {
+    let n: u32 = std::env::args().nth(1).map_or(2000, |s| s.parse().expect("N is a number"));
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let p = rt.block_on(Provider::new().with_token());
+    let protector = p.server.resource_protector();
+    let reqs: Vec<_> = (0..n)
+        .map(|i| {
+            signer()
+                .token("valid-token", "valid-token-secret")
+                .nonce(format!("kllo9940pd{i:08}"))
+                .realm("http://photos.example.net/")
+                .sign(request("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original", None))
+                .unwrap()
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    verify_all(&rt, &protector, &reqs);
+    println!("{n} verifications, {:?} each (wall clock, noisy)", started.elapsed() / n);
+}
