@@ -16,8 +16,8 @@
 //!   are authorized at most once and taken at most once;
 //! * an injectable [`Clock`] so expiry is tested without sleeping.
 //!
-//! Each nonce is kept as a 128-bit keyed fingerprint (two SipHash-1-3 hashes with per-process
-//! random keys) plus its expiry, about 64 bytes per live nonce.
+//! Each nonce is kept as a 128-bit keyed fingerprint (two outputs of one SipHash-1-3 pass with
+//! a per-process random key) plus its expiry, about 64 bytes per live nonce.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -54,8 +54,10 @@ pub const DEFAULT_MAX_NONCES: usize = 1_000_000;
 pub const DEFAULT_MAX_TEMPORARY: usize = 100_000;
 const SHARDS: usize = 16;
 
-/// A nonce's fingerprint: 128 bits from two independently keyed SipHash instances. The
-/// first word picks the shard, the second is the hash inside it.
+/// A nonce's fingerprint: 128 bits from one keyed SipHash-1-3 pass, finished twice (over the
+/// key's prefix-free encoding, then over that encoding and one more byte: two outputs of the
+/// keyed function on distinct inputs). The first word picks the shard, the second is the hash
+/// inside it.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Fingerprint(u64, u64);
 
@@ -143,7 +145,7 @@ pub struct MemoryStore {
     live_nonces: AtomicUsize,
     max_nonces: usize,
     max_temporary: usize,
-    fingerprint_keys: (RandomState, RandomState),
+    fingerprint_key: RandomState,
     clock: Arc<dyn Clock>,
 }
 
@@ -174,7 +176,7 @@ impl MemoryStore {
             live_nonces: AtomicUsize::new(0),
             max_nonces: DEFAULT_MAX_NONCES,
             max_temporary: DEFAULT_MAX_TEMPORARY,
-            fingerprint_keys: (RandomState::new(), RandomState::new()),
+            fingerprint_key: RandomState::new(),
             clock: Arc::new(SystemClock),
         }
     }
@@ -247,7 +249,11 @@ impl MemoryStore {
     }
 
     fn fingerprint(&self, key: &NonceKey<'_>) -> Fingerprint {
-        Fingerprint(self.fingerprint_keys.0.hash_one(key), self.fingerprint_keys.1.hash_one(key))
+        let mut hasher = self.fingerprint_key.build_hasher();
+        key.hash(&mut hasher);
+        let first = hasher.clone().finish();
+        hasher.write_u8(1);
+        Fingerprint(first, hasher.finish())
     }
 }
 
@@ -357,18 +363,19 @@ impl MemoryStore {
         let Some(shard) = self.nonces.get(shard_index) else { return Err(StoreError::unavailable("no shard")) };
         let mut shard = lock(shard);
         shard.prune(now, &self.live_nonces);
-        if shard.live.contains(&fp) {
+        // One probe: insert, and learn from the answer whether it was already there.
+        if !shard.live.insert(fp) {
             return Ok(NonceCheck::Replayed);
         }
-        // Reserve a place under the cap before inserting; never evict a live nonce.
+        // Take a place under the cap; never evict a live nonce. Over the cap, undo the insert.
         let reserved = self
             .live_nonces
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < self.max_nonces).then_some(n + 1))
             .is_ok();
         if !reserved {
+            shard.live.remove(&fp);
             return Err(StoreError::CapacityExceeded);
         }
-        shard.live.insert(fp);
         shard.by_expiry.push(Reverse((expires_at, fp)));
         Ok(NonceCheck::Fresh)
     }

@@ -38,7 +38,9 @@ use std::fmt;
 
 use http::{HeaderMap, Method, Uri};
 
-use crate::encoding::{Plus, cmp_encoded, decode, form_text, has_percent_escape, hex_upper, is_unreserved, parse_form};
+use crate::encoding::{
+    Plus, all_unreserved, cmp_encoded, decode, form_text, has_percent_escape, hex_upper, is_unreserved, parse_form,
+};
 use crate::error::{Error, ErrorKind};
 use crate::header;
 use crate::origin::Origin;
@@ -470,8 +472,7 @@ impl Buffered<'_> {
         }
     }
 
-    /// Percent-encodes (§3.6) straight into the buffer, a byte at a time (no call per run);
-    /// `prefix` is `%` for one encoding and `%25` for two (normalization §3.4.1.3.2, then the
+    /// Percent-encodes (§3.6) straight into the buffer; `prefix` is `%` for one encoding and `%25` for two (normalization §3.4.1.3.2, then the
     /// base string §3.4.1.1).
     #[inline]
     fn encode(&mut self, s: &str, prefix: &[u8]) {
@@ -482,26 +483,46 @@ impl Buffered<'_> {
                 self.flush();
             }
             let mut len = self.len;
-            for &b in chunk {
-                if is_unreserved(b) {
-                    if let Some(d) = self.buf.get_mut(len) {
-                        *d = b;
-                    }
-                    len += 1;
-                } else {
-                    if let Some(d) = self.buf.get_mut(len..len + prefix.len()) {
-                        d.copy_from_slice(prefix);
-                    }
-                    len += prefix.len();
-                    if let Some([hi, lo]) = self.buf.get_mut(len..len + 2) {
-                        *hi = hex_upper(b >> 4);
-                        *lo = hex_upper(b);
-                    }
-                    len += 2;
+            // Runs of 16 unreserved bytes (most of any token, nonce or long value) are copied
+            // whole; a block with something to escape goes byte by byte.
+            let mut blocks = chunk.chunks_exact(16);
+            for block in blocks.by_ref() {
+                if let Ok(block16) = <&[u8; 16]>::try_from(block)
+                    && all_unreserved(block16)
+                    && let Some(d) = self.buf.get_mut(len..len + 16)
+                {
+                    d.copy_from_slice(block16);
+                    len += 16;
+                    continue;
                 }
+                len = self.encode_bytes(len, block, prefix);
             }
-            self.len = len;
+            self.len = self.encode_bytes(len, blocks.remainder(), prefix);
         }
+    }
+
+    /// Escapes `bytes` into the buffer at `len` (which has room); returns the new length.
+    #[inline]
+    fn encode_bytes(&mut self, mut len: usize, bytes: &[u8], prefix: &[u8]) -> usize {
+        for &b in bytes {
+            if is_unreserved(b) {
+                if let Some(d) = self.buf.get_mut(len) {
+                    *d = b;
+                }
+                len += 1;
+            } else {
+                if let Some(d) = self.buf.get_mut(len..len + prefix.len()) {
+                    d.copy_from_slice(prefix);
+                }
+                len += prefix.len();
+                if let Some([hi, lo]) = self.buf.get_mut(len..len + 2) {
+                    *hi = hex_upper(b >> 4);
+                    *lo = hex_upper(b);
+                }
+                len += 2;
+            }
+        }
+        len
     }
 
     fn flush(&mut self) {

@@ -206,6 +206,26 @@ proptest! {
         }
     }
 
+    /// The streamed base string (which copies 16-byte unreserved blocks whole) equals one
+    /// built with the `percent-encoding` crate, for long mixed values.
+    #[test]
+    fn base_string_matches_a_reference_encoding(
+        pairs in prop::collection::vec(("[a-z_]{1,20}", "[a-zA-Z0-9._~ %+&=!*/é-]{0,80}"), 0..6),
+    ) {
+        let query = pairs.iter().map(|(n, v)| format!("{}={}", encode(n), encode(v))).collect::<Vec<_>>().join("&");
+        let req = http::Request::get(format!("http://example.com/a-long_path.with~unreserved/bytes?{query}"))
+            .body(Vec::new())
+            .unwrap();
+        let parsed = SignedRequest::parse(&req, &ParseOptions::default()).unwrap();
+        let params: Vec<(&str, &str)> = parsed.params().map(|(n, v, _)| (n, v)).collect();
+        let expected = format!(
+            "GET&{}&{}",
+            encode("http://example.com/a-long_path.with~unreserved/bytes"),
+            encode(&oauth1::request::normalize(params))
+        );
+        prop_assert_eq!(parsed.base_string().to_string(), expected);
+    }
+
     #[test]
     fn plaintext_sign_then_verify(c in case()) {
         let signed = signer(SigningMethod::Plaintext, c.transport).sign(build(&c)).unwrap();

@@ -92,12 +92,12 @@ fn hmac_groups(c: &mut Criterion) {
         g.bench_function("raw_hmac_sha1_of_base_string", |b| b.iter(|| raw_hmac(&base, &sig)));
         let mut nonce = 1u64;
         g.bench_function("resource_protector_verify", |b| {
-            b.iter_batched(
+            b.iter_batched_ref(
                 || {
                     nonce += 1;
                     appendix_a_request(SigningMethod::Hmac(Algorithm::Sha1), nonce, big)
                 },
-                |req| rt.block_on(p.verify(black_box(&req))).unwrap(),
+                |req| rt.block_on(p.verify(black_box(&*req))).unwrap(),
                 BatchSize::SmallInput,
             )
         });
@@ -113,12 +113,12 @@ fn growth_group(c: &mut Criterion) {
     let mut nonce = 1_000_000u64;
     for (params, body) in [(0, 0), (10, 0), (20, 0), (40, 0), (80, 0), (0, 1024), (0, 4096), (0, 16384)] {
         g.bench_function(format!("verify_{params}_params_{body}_byte_body"), |b| {
-            b.iter_batched(
+            b.iter_batched_ref(
                 || {
                     nonce += 1;
                     sized_request(SigningMethod::Hmac(Algorithm::Sha1), nonce, params, body)
                 },
-                |req| rt.block_on(p.verify(black_box(&req))).unwrap(),
+                |req| rt.block_on(p.verify(black_box(&*req))).unwrap(),
                 BatchSize::SmallInput,
             )
         });
@@ -167,12 +167,12 @@ fn rsa_group(c: &mut Criterion) {
             "resource_protector_verify_rsa_sha256"
         };
         g.bench_function(name, |b| {
-            b.iter_batched(
+            b.iter_batched_ref(
                 || {
                     nonce += 1;
                     appendix_a_request(SigningMethod::Rsa(alg, Box::new(ours.clone())), nonce, false)
                 },
-                |req| rt.block_on(p.verify(black_box(&req))).unwrap(),
+                |req| rt.block_on(p.verify(black_box(&*req))).unwrap(),
                 BatchSize::SmallInput,
             )
         });

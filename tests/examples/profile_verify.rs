@@ -4,7 +4,7 @@
 //! ```text
 //! cargo build --release -p oauth1-tests --example profile_verify
 //! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*verify_all*' \
-//!     target/release/examples/profile_verify 2000
+//!     target/release/examples/profile_verify 2000 [EXTRA_QUERY_PARAMETERS]
 //! callgrind_annotate --inclusive=yes callgrind.out.*
 //! ```
 //!
@@ -23,6 +23,11 @@ fn verify_all(rt: &tokio::runtime::Runtime, protector: &oauth1::ResourceProtecto
 
 fn main() {
     let n: u32 = std::env::args().nth(1).map_or(2000, |s| s.parse().expect("N is a number"));
+    let extra: usize = std::env::args().nth(2).map_or(0, |s| s.parse().expect("a parameter count"));
+    let mut uri = "http://photos.example.net/photos?file=vacation.jpg&size=original".to_owned();
+    for i in 0..extra {
+        uri.push_str(&format!("&p{i:03}=value%20{i}"));
+    }
     let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let p = rt.block_on(Provider::new().with_token());
     let protector = p.server.resource_protector();
@@ -32,7 +37,7 @@ fn main() {
                 .token("valid-token", "valid-token-secret")
                 .nonce(format!("kllo9940pd{i:08}"))
                 .realm("http://photos.example.net/")
-                .sign(request("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original", None))
+                .sign(request("GET", &uri, None))
                 .unwrap()
         })
         .collect();
