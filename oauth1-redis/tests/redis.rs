@@ -182,7 +182,7 @@ async fn two_providers_act_as_one() {
         .sign(request("GET", "http://localhost/photos", None))
         .unwrap();
     let who = a.resource_protector().verify(&req).await.unwrap();
-    assert_eq!(who.user_id.as_deref(), Some("alice"));
+    assert_eq!(who.user_id(), Some("alice"));
     let e = b.resource_protector().verify(&req).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
 

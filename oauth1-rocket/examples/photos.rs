@@ -52,7 +52,7 @@ async fn decide(server: &State<AuthorizationServer>, form: Form<Decision<'_>>) -
 
 #[get("/photos?<file>&<size>")]
 fn photos(who: Signed, file: Option<&str>, size: Option<&str>) -> RawJson<String> {
-    RawJson(demo::photos_json(who.0.user_id.as_deref(), Some(&who.0.consumer_key), file, size))
+    RawJson(demo::photos_json(who.0.user_id(), Some(who.0.consumer_key()), file, size))
 }
 
 #[derive(FromForm)]
@@ -64,12 +64,7 @@ struct Photo {
 #[post("/photos", data = "<signed>")]
 fn photos_form(signed: SignedForm<Photo>) -> RawJson<String> {
     let SignedForm { auth, form } = signed;
-    RawJson(demo::photos_json(
-        auth.user_id.as_deref(),
-        Some(&auth.consumer_key),
-        form.file.as_deref(),
-        form.size.as_deref(),
-    ))
+    RawJson(demo::photos_json(auth.user_id(), Some(auth.consumer_key()), form.file.as_deref(), form.size.as_deref()))
 }
 
 #[get("/public?<file>&<size>")]

@@ -34,7 +34,7 @@
 //!
 //! #[get("/photos")]
 //! fn photos(who: Signed) -> String {
-//!     format!("hello {}", who.0.user_id.unwrap_or_default())
+//!     format!("hello {}", who.0.user_id().unwrap_or_default())
 //! }
 //!
 //! # fn stores() -> Stores { unimplemented!() }
@@ -135,12 +135,20 @@ fn status_of(e: &Error) -> Status {
 /// Rebuilds the `http` request the core reads: the original method, the raw origin-form URI,
 /// every header, and `body`.
 pub fn to_http(req: &Request<'_>, body: Vec<u8>) -> Result<http::Request<Vec<u8>>, Error> {
-    let method = req.local_cache(|| OriginalMethod(None)).0.unwrap_or_else(|| req.method());
-    let mut builder = http::Request::builder().method(method.as_str()).uri(req.uri().to_string());
-    for h in req.headers().iter() {
-        builder = builder.header(h.name().as_str(), h.value());
+    fn unreadable<E>(_: E) -> Error {
+        Error::malformed("the request cannot be read")
     }
-    builder.body(body).map_err(|_| Error::malformed("the request cannot be read"))
+    let method = req.local_cache(|| OriginalMethod(None)).0.unwrap_or_else(|| req.method());
+    let mut out = http::Request::new(body);
+    *out.method_mut() = http::Method::from_bytes(method.as_str().as_bytes()).map_err(unreadable)?;
+    *out.uri_mut() = http::Uri::try_from(req.uri().to_string()).map_err(unreadable)?;
+    let headers = out.headers_mut();
+    headers.reserve(req.headers().len());
+    for h in req.headers().iter() {
+        let name = http::HeaderName::from_bytes(h.name().as_str().as_bytes()).map_err(unreadable)?;
+        headers.append(name, http::HeaderValue::from_str(h.value()).map_err(unreadable)?);
+    }
+    Ok(out)
 }
 
 fn stash(req: &Request<'_>, e: &Error) {

@@ -26,17 +26,17 @@ async fn token(server: &State<AuthorizationServer>, req: OAuthRequest) -> OAuthR
 
 #[get("/user")]
 fn user(who: Signed) -> String {
-    who.0.user_id.unwrap_or_default()
+    who.0.user_id().unwrap_or_default().to_owned()
 }
 
 #[post("/user", data = "<f>")]
 fn user_form(f: SignedForm<HashMap<String, String>>) -> String {
-    format!("{}:{}", f.auth.user_id.unwrap_or_default(), f.form.get("a").cloned().unwrap_or_default())
+    format!("{}:{}", f.auth.user_id().unwrap_or_default(), f.form.get("a").cloned().unwrap_or_default())
 }
 
 #[get("/result")]
 fn result(who: Result<Signed, Error>) -> Result<String, Challenge> {
-    Ok(who?.0.consumer_key)
+    Ok(who?.0.consumer_key().to_owned())
 }
 
 #[post("/body", data = "<b>")]
@@ -46,7 +46,7 @@ fn body(b: SignedBody) -> String {
 
 #[post("/lti", data = "<f>")]
 fn lti(f: ConsumerForm<HashMap<String, String>>) -> String {
-    format!("{}:{}", f.auth.consumer_key, f.form.get("resource_link_id").cloned().unwrap_or_default())
+    format!("{}:{}", f.auth.consumer_key(), f.form.get("resource_link_id").cloned().unwrap_or_default())
 }
 
 #[put("/thing", data = "<f>")]

@@ -27,8 +27,8 @@ fn photos_from(
     pairs: &[(std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)],
 ) -> Response<String> {
     json(demo::photos_json(
-        who.user_id.as_deref(),
-        Some(&who.consumer_key),
+        who.user_id(),
+        Some(who.consumer_key()),
         demo::first(pairs, "file"),
         demo::first(pairs, "size"),
     ))

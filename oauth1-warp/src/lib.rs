@@ -24,7 +24,7 @@
 //! let photos = warp::path("photos")
 //!     .and(warp::get())
 //!     .and(oauth1_warp::protected(protector)) // last: only runs for GET /photos
-//!     .map(|who: oauth1::Authenticated| format!("hello {}", who.user_id.unwrap_or_default()))
+//!     .map(|who: oauth1::Authenticated| format!("hello {}", who.user_id().unwrap_or_default()))
 //!     .recover(oauth1_warp::recover);
 //! # let _ = photos;
 //! # }

@@ -34,15 +34,15 @@ fn routes(p: &Provider) -> impl Filter<Extract = (warp::reply::Response,), Error
     let user = warp::path!("user")
         .and(warp::get())
         .and(oauth1_warp::protected(rp.clone()))
-        .map(|who: Authenticated| who.user_id.unwrap_or_default());
+        .map(|who: Authenticated| who.user_id().unwrap_or_default().to_owned());
     let post = warp::path!("user").and(warp::post()).and(oauth1_warp::protected_form(rp.clone(), LIMIT)).map(
         |who: Authenticated, body: Bytes| {
-            format!("{}:{}", who.user_id.unwrap_or_default(), String::from_utf8_lossy(&body))
+            format!("{}:{}", who.user_id().unwrap_or_default(), String::from_utf8_lossy(&body))
         },
     );
     let lti = warp::path!("lti")
         .and(oauth1_warp::consumer_only(rp, LIMIT))
-        .map(|who: Authenticated, _body: Bytes| who.consumer_key);
+        .map(|who: Authenticated, _body: Bytes| who.consumer_key().to_owned());
     initiate
         .map(Reply::into_response)
         .or(token.map(Reply::into_response))

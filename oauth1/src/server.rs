@@ -177,23 +177,86 @@ impl Config {
     }
 }
 
-/// The credential a verified request carries: what a handler needs to know about the caller.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
+/// The credential a verified request carries: what a handler needs to know about the caller
+/// (Authlib's `request.client` and `request.credential`).
+///
+/// It shares the records the stores handed out (no copy per request): [`client`](Self::client)
+/// is the registered [`Client`], [`token_credentials`](Self::token_credentials) the token
+/// credentials of a three-legged request.
+#[derive(Clone, Debug)]
 pub struct Authenticated {
-    /// The client.
-    pub consumer_key: String,
-    /// The token credentials' `oauth_token`; `None` for consumer-only requests.
-    pub token: Option<String>,
-    /// The resource owner; `None` for consumer-only requests.
-    pub user_id: Option<String>,
-    /// The signature method used.
-    pub signature_method: String,
-    /// The `realm` of the `Authorization` header.
-    pub realm: Option<String>,
-    /// Whether the signature only matched through the double-decoding interop fallback.
-    pub interop_fallback: bool,
+    client: Arc<Client>,
+    token: Option<Arc<TokenCredentials>>,
+    signature_method: String,
+    realm: Option<String>,
+    interop_fallback: bool,
 }
+
+impl Authenticated {
+    /// The client's consumer key.
+    pub fn consumer_key(&self) -> &str {
+        &self.client.consumer_key
+    }
+
+    /// The registered client (name, callbacks, keys).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The token credentials' `oauth_token`; `None` for consumer-only requests.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref().map(|t| t.token.as_str())
+    }
+
+    /// The token credentials ([RFC 5849 §2.3](https://www.rfc-editor.org/rfc/rfc5849#section-2.3));
+    /// `None` for consumer-only requests.
+    pub fn token_credentials(&self) -> Option<&TokenCredentials> {
+        self.token.as_deref()
+    }
+
+    /// The resource owner who granted the token; `None` for consumer-only requests.
+    pub fn user_id(&self) -> Option<&str> {
+        self.token.as_deref().map(|t| t.user_id.as_str())
+    }
+
+    /// The signature method used (`HMAC-SHA1`, `RSA-SHA256`, …).
+    pub fn signature_method(&self) -> &str {
+        &self.signature_method
+    }
+
+    /// The `realm` of the `Authorization` header.
+    pub fn realm(&self) -> Option<&str> {
+        self.realm.as_deref()
+    }
+
+    /// Whether the signature only matched through the double-decoding interop fallback.
+    pub fn interop_fallback(&self) -> bool {
+        self.interop_fallback
+    }
+}
+
+impl PartialEq for Authenticated {
+    /// The same caller: consumer key, token, resource owner, signature method, realm and fallback.
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.consumer_key(),
+            self.token(),
+            self.user_id(),
+            self.signature_method(),
+            self.realm(),
+            self.interop_fallback,
+        ) == (
+            other.consumer_key(),
+            other.token(),
+            other.user_id(),
+            other.signature_method(),
+            other.realm(),
+            other.interop_fallback,
+        )
+    }
+}
+
+impl Eq for Authenticated {}
 
 /// Which token a request must carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -940,9 +1003,8 @@ impl ResourceProtector {
         check_body_hash()?;
         let verified = self.inner.authenticate(signed, endpoint).await?;
         Ok(Authenticated {
-            consumer_key: verified.client.consumer_key.clone(),
-            token: verified.token.as_ref().map(|t| t.token.clone()),
-            user_id: verified.token.as_ref().map(|t| t.user_id.clone()),
+            client: verified.client,
+            token: verified.token,
             signature_method: signed.signature_method().unwrap_or_default().to_owned(),
             realm: signed.realm().map(str::to_owned),
             interop_fallback: verified.matched == SignatureMatch::DoubleDecoded,

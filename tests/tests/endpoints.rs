@@ -487,10 +487,7 @@ async fn r2_r3_r4_methods_and_replay() {
             .unwrap(),
     );
     let who = rp.verify(&req).await.unwrap();
-    assert_eq!(
-        (who.consumer_key.as_str(), who.user_id.as_deref(), who.token.as_deref()),
-        (CLIENT, Some("1"), Some("valid-token"))
-    );
+    assert_eq!((who.consumer_key(), who.user_id(), who.token()), (CLIENT, Some("1"), Some("valid-token")));
     let h = req.headers()["authorization"].to_str().unwrap().replace("valid-token-secret", "invalid");
     req.headers_mut().insert("authorization", h.parse().unwrap());
     assert_eq!(rp.verify(&req).await.unwrap_err().code(), "invalid_signature");
@@ -539,7 +536,7 @@ async fn every_transport_and_method_is_accepted() {
                 .sign(request("POST", "http://localhost/user?file=vacation.jpg&size=original", Some("a=1&a=2")))
                 .unwrap();
             let who = rp.verify(&req).await.unwrap_or_else(|e| panic!("{transport:?} {method:?}: {e}"));
-            assert_eq!(who.signature_method, method.name());
+            assert_eq!(who.signature_method(), method.name());
         }
     }
 }
@@ -574,7 +571,7 @@ async fn consumer_only_requests() {
         ))
         .unwrap();
     let who = rp.verify_consumer(&req).await.unwrap();
-    assert_eq!((who.consumer_key.as_str(), who.token, who.user_id), (CLIENT, None, None));
+    assert_eq!((who.consumer_key(), who.token(), who.user_id()), (CLIENT, None, None));
     assert_eq!(rp.verify_consumer(&req).await.unwrap_err().code(), "invalid_nonce");
     // Token-less requests are not accepted where a token is required, and vice versa.
     let req = signer().sign(request("GET", USER, None)).unwrap();
@@ -760,5 +757,37 @@ async fn three_legged_flow() {
         .sign(request("GET", "http://localhost/photos?file=vacation.jpg", None))
         .unwrap();
     let who = p.server.resource_protector().verify(&req).await.unwrap();
-    assert_eq!(who.user_id.as_deref(), Some("alice"));
+    assert_eq!(who.user_id(), Some("alice"));
+}
+
+/// `Authenticated` says when a signature only matched through the double-decoding interop
+/// fallback (requests-oauthlib signs `oauth_*` values decoded twice), and the fallback can be
+/// turned off.
+#[tokio::test]
+async fn authenticated_reports_the_interop_fallback() {
+    // Signed over the nonce "abcA"; sent as "abc%2541", which decodes once to "abc%41".
+    let sign = || {
+        let req = signer().token("valid-token", "valid-token-secret").nonce("abcA").sign(request("GET", USER, None));
+        let mut req = req.unwrap();
+        let h = req.headers()["authorization"].to_str().unwrap().replace("\"abcA\"", "\"abc%2541\"");
+        req.headers_mut().insert("authorization", h.parse().unwrap());
+        req
+    };
+    let p = Provider::new().with_token().await;
+    let who = p.server.resource_protector().verify(&sign()).await.unwrap();
+    assert!(who.interop_fallback());
+    assert_eq!((who.user_id(), who.client().consumer_key.as_str()), (Some("1"), CLIENT));
+    assert_eq!(who.token_credentials().map(|t| t.token.as_str()), Some("valid-token"));
+
+    let plain = signer().token("valid-token", "valid-token-secret").sign(request("GET", USER, None)).unwrap();
+    assert!(!p.server.resource_protector().verify(&plain).await.unwrap().interop_fallback());
+
+    let strict = Provider::with_config(|c| {
+        let mut c = c;
+        c.interop_fallback = oauth1::signature::InteropFallback::Off;
+        c
+    })
+    .with_token()
+    .await;
+    assert_eq!(strict.server.resource_protector().verify(&sign()).await.unwrap_err().code(), "invalid_signature");
 }
