@@ -25,6 +25,7 @@
 //! # }
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -187,9 +188,16 @@ impl Config {
 pub struct Authenticated {
     client: Arc<Client>,
     token: Option<Arc<TokenCredentials>>,
-    signature_method: String,
+    signature_method: Cow<'static, str>,
     realm: Option<String>,
     interop_fallback: bool,
+}
+
+/// The method's name, borrowed from a constant for the built-in methods.
+fn method_name(name: &str) -> Cow<'static, str> {
+    const BUILT_IN: [&str; 7] =
+        ["HMAC-SHA1", "HMAC-SHA256", "HMAC-SHA512", "RSA-SHA1", "RSA-SHA256", "RSA-SHA512", "PLAINTEXT"];
+    BUILT_IN.iter().find(|n| **n == name).map_or_else(|| Cow::Owned(name.to_owned()), |n| Cow::Borrowed(*n))
 }
 
 impl Authenticated {
@@ -1005,7 +1013,7 @@ impl ResourceProtector {
         Ok(Authenticated {
             client: verified.client,
             token: verified.token,
-            signature_method: signed.signature_method().unwrap_or_default().to_owned(),
+            signature_method: method_name(signed.signature_method().unwrap_or_default()),
             realm: signed.realm().map(str::to_owned),
             interop_fallback: verified.matched == SignatureMatch::DoubleDecoded,
         })
