@@ -484,20 +484,19 @@ impl Buffered<'_> {
             }
             let mut len = self.len;
             // Runs of 16 unreserved bytes (most of any token, nonce or long value) are copied
-            // whole; a block with something to escape goes byte by byte.
-            let mut blocks = chunk.chunks_exact(16);
-            for block in blocks.by_ref() {
-                if let Ok(block16) = <&[u8; 16]>::try_from(block)
-                    && all_unreserved(block16)
-                    && let Some(d) = self.buf.get_mut(len..len + 16)
-                {
-                    d.copy_from_slice(block16);
-                    len += 16;
-                    continue;
+            // whole; a block with something to escape, and the tail, go byte by byte.
+            let mut rest = chunk;
+            while let Some((block, tail)) = rest.split_first_chunk::<16>() {
+                match self.buf.get_mut(len..len + 16) {
+                    Some(d) if all_unreserved(block) => {
+                        d.copy_from_slice(block);
+                        len += 16;
+                    }
+                    _ => len = self.encode_bytes(len, block, prefix),
                 }
-                len = self.encode_bytes(len, block, prefix);
+                rest = tail;
             }
-            self.len = self.encode_bytes(len, blocks.remainder(), prefix);
+            self.len = self.encode_bytes(len, rest, prefix);
         }
     }
 
