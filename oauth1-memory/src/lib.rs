@@ -4,9 +4,10 @@
 //! single-process services, keeping every guarantee the traits promise:
 //!
 //! * **nonces** ([RFC 5849 §3.3](https://www.rfc-editor.org/rfc/rfc5849#section-3.3)): one
-//!   atomic check-and-insert per `(consumer key, token, timestamp, nonce)`, kept exactly until
-//!   the timestamp leaves the accepted window (not a fixed 24 h), pruned a few at a time on each
-//!   insert (no stop-the-world sweep), in 16 independently locked shards;
+//!   atomic check-and-insert per `(consumer key, token, timestamp, nonce)`, kept until the
+//!   timestamp leaves the accepted window (not a fixed 24 h), grouped by timestamp so that a
+//!   whole second's nonces expire together on a later insert (no sweep over live entries), in
+//!   16 independently locked shards;
 //! * **bounded memory**: live nonces and temporary credentials are capped. At the cap the
 //!   store *refuses* ([`StoreError::CapacityExceeded`], which the provider answers with 503)
 //!   rather than evicting a live nonce, because forgetting a live nonce would let its request be
@@ -17,7 +18,7 @@
 //! * an injectable [`Clock`] so expiry is tested without sleeping.
 //!
 //! Each nonce is kept as a 128-bit keyed fingerprint (two outputs of one SipHash-1-3 pass with
-//! a per-process random key) plus its expiry, about 64 bytes per live nonce.
+//! a per-process random key) in a group of its request timestamp; groups expire whole.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -34,7 +35,7 @@
 
 use std::cmp::Reverse;
 use std::collections::hash_map::RandomState;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
@@ -88,23 +89,32 @@ impl Hasher for FingerprintHasher {
     }
 }
 
+/// The live nonces of one request timestamp. The timestamp is part of every nonce key, so a
+/// key always lands in the same group; the group expires whole at the latest expiry any of
+/// its keys was given (never earlier than one of them asked for).
+struct NonceGroup {
+    expires_at: u64,
+    live: HashSet<Fingerprint, BuildHasherDefault<FingerprintHasher>>,
+}
+
+/// Nonce groups by timestamp. Requests carry timestamps near "now", so the groups being
+/// written are few, small and warm in cache; expiry drops whole groups, oldest first, with no
+/// per-entry bookkeeping.
 #[derive(Default)]
 struct NonceShard {
-    live: HashSet<Fingerprint, BuildHasherDefault<FingerprintHasher>>,
-    by_expiry: BinaryHeap<Reverse<(u64, Fingerprint)>>,
+    by_timestamp: BTreeMap<u64, NonceGroup>,
 }
 
 impl NonceShard {
-    /// Drops entries whose time has passed, oldest first. Amortized: each entry is popped once.
+    /// Drops the groups whose time has passed, oldest timestamp first. The server gives every
+    /// key the expiry "timestamp + window", so timestamp order is expiry order; a group behind
+    /// a later-expiring one waits for it (kept longer, never shorter).
     fn prune(&mut self, now: u64, live_total: &AtomicUsize) {
-        while let Some(Reverse((expires_at, fp))) = self.by_expiry.peek().copied() {
-            if expires_at > now {
+        while let Some(oldest) = self.by_timestamp.first_entry() {
+            if oldest.get().expires_at > now {
                 break;
             }
-            self.by_expiry.pop();
-            if self.live.remove(&fp) {
-                live_total.fetch_sub(1, Ordering::Relaxed);
-            }
+            live_total.fetch_sub(oldest.remove().live.len(), Ordering::Relaxed);
         }
     }
 }
@@ -363,8 +373,12 @@ impl MemoryStore {
         let Some(shard) = self.nonces.get(shard_index) else { return Err(StoreError::unavailable("no shard")) };
         let mut shard = lock(shard);
         shard.prune(now, &self.live_nonces);
+        let group = shard
+            .by_timestamp
+            .entry(key.timestamp)
+            .or_insert_with(|| NonceGroup { expires_at, live: HashSet::default() });
         // One probe: insert, and learn from the answer whether it was already there.
-        if !shard.live.insert(fp) {
+        if !group.live.insert(fp) {
             return Ok(NonceCheck::Replayed);
         }
         // Take a place under the cap; never evict a live nonce. Over the cap, undo the insert.
@@ -373,10 +387,10 @@ impl MemoryStore {
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < self.max_nonces).then_some(n + 1))
             .is_ok();
         if !reserved {
-            shard.live.remove(&fp);
+            group.live.remove(&fp);
             return Err(StoreError::CapacityExceeded);
         }
-        shard.by_expiry.push(Reverse((expires_at, fp)));
+        group.expires_at = group.expires_at.max(expires_at);
         Ok(NonceCheck::Fresh)
     }
 }
@@ -401,20 +415,38 @@ mod tests {
         assert_eq!(store.check_and_insert(&other_token, 1301).await.unwrap(), NonceCheck::Fresh);
         let other_ts = NonceKey { timestamp: 1001, ..key("a") };
         assert_eq!(store.check_and_insert(&other_ts, 1302).await.unwrap(), NonceCheck::Fresh);
+        // The same key with another expiry is still the same nonce.
+        assert_eq!(store.check_and_insert(&other_ts, 1999).await.unwrap(), NonceCheck::Replayed);
         assert_eq!(store.nonce_count(), 3);
         clock.set(1301);
         // Pruning happens on the shards that are touched; touch all with fresh keys.
+        fn later(nonce: &str) -> NonceKey<'_> {
+            NonceKey { timestamp: 1290, ..key(nonce) }
+        }
         for i in 0..200 {
             let n = format!("p{i}");
-            store.check_and_insert(&key(&n), 5000).await.unwrap();
+            store.check_and_insert(&later(&n), 1591).await.unwrap();
         }
-        assert_eq!(store.nonce_count(), 200 + 1, "the entry expiring at 1302 is still live");
+        assert_eq!(store.nonce_count(), 200 + 1, "the entry of timestamp 1001 is still live");
+        assert_eq!(store.check_and_insert(&other_ts, 1302).await.unwrap(), NonceCheck::Replayed);
         clock.set(1302);
         for i in 200..400 {
             let n = format!("p{i}");
-            store.check_and_insert(&key(&n), 5000).await.unwrap();
+            store.check_and_insert(&later(&n), 1591).await.unwrap();
         }
         assert_eq!(store.nonce_count(), 400);
+    }
+
+    #[tokio::test]
+    async fn a_nonce_is_kept_until_its_expiry_and_no_longer_than_its_group() {
+        let clock = ManualClock::new(1000);
+        let store = MemoryStore::new().with_clock(clock.clone());
+        assert_eq!(store.check_and_insert(&key("n"), 1100).await.unwrap(), NonceCheck::Fresh);
+        clock.set(1099);
+        assert_eq!(store.check_and_insert(&key("n"), 1100).await.unwrap(), NonceCheck::Replayed);
+        clock.set(1100);
+        assert_eq!(store.check_and_insert(&key("n"), 1100).await.unwrap(), NonceCheck::Fresh);
+        assert_eq!(store.nonce_count(), 1);
     }
 
     #[tokio::test]
