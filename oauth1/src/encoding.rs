@@ -203,7 +203,6 @@ pub(crate) fn parse_form(input: &str) -> impl Iterator<Item = Result<(Cow<'_, st
 mod tests {
     use super::*;
 
-    /// Every one of the 256 byte values against the §3.6 rule.
     #[test]
     fn contains_finds_every_byte_at_every_position() {
         for len in 0..20 {
@@ -235,6 +234,7 @@ mod tests {
         }
     }
 
+    /// Every one of the 256 byte values against the §3.6 rule.
     #[test]
     fn encode_set_over_all_256_bytes() {
         for b in 0u8..=255 {

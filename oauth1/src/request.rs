@@ -472,8 +472,8 @@ impl Buffered<'_> {
         }
     }
 
-    /// Percent-encodes (§3.6) straight into the buffer; `prefix` is `%` for one encoding and `%25` for two (normalization §3.4.1.3.2, then the
-    /// base string §3.4.1.1).
+    /// Percent-encodes (§3.6) straight into the buffer; `prefix` is `%` for one encoding and
+    /// `%25` for two (normalization §3.4.1.3.2, then the base string §3.4.1.1).
     #[inline]
     fn encode(&mut self, s: &str, prefix: &[u8]) {
         let widest = prefix.len() + 2;

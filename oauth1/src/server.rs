@@ -38,7 +38,9 @@ use crate::generate::{RandomTokens, TokenGenerator, random_string};
 use crate::origin::Origin;
 use crate::request::{ParseOptions, SignedRequest, announces_body, is_form};
 use crate::response::{form_encode, form_response};
-use crate::signature::{InteropFallback, Secret, SignatureMatch, SignatureMethods, VerifyingKeys, ct_eq_str};
+use crate::signature::{
+    InteropFallback, Secret, SignatureMatch, SignatureMethods, VerifyingKeys, ct_eq_str, method_name,
+};
 use crate::store::{
     Authorization, AuthorizeOutcome, Client, NonceCheck, NonceKey, StoreError, Stores, TemporaryCredentials,
     TokenCredentials,
@@ -191,13 +193,6 @@ pub struct Authenticated {
     signature_method: Cow<'static, str>,
     realm: Option<String>,
     interop_fallback: bool,
-}
-
-/// The method's name, borrowed from a constant for the built-in methods.
-fn method_name(name: &str) -> Cow<'static, str> {
-    const BUILT_IN: [&str; 7] =
-        ["HMAC-SHA1", "HMAC-SHA256", "HMAC-SHA512", "RSA-SHA1", "RSA-SHA256", "RSA-SHA512", "PLAINTEXT"];
-    BUILT_IN.iter().find(|n| **n == name).map_or_else(|| Cow::Owned(name.to_owned()), |n| Cow::Borrowed(*n))
 }
 
 impl Authenticated {

@@ -20,6 +20,7 @@
 //! # let _ = PLAINTEXT;
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -214,28 +215,30 @@ macro_rules! hmac_with {
 impl HmacMethod {
     /// The signature of `base_string`, base64-encoded.
     pub fn sign(&self, base_string: &BaseString<'_>, consumer_secret: &str, token_secret: &str) -> String {
-        let key = signing_key(consumer_secret, token_secret);
-        hmac_with!(
-            self.0,
-            |mac| {
-                base_string.write_to(&mut |b| mac.update(b));
-                STANDARD.encode(mac.finalize().into_bytes())
-            },
-            key.as_bytes()
-        )
+        with_signing_key(consumer_secret, token_secret, |key| {
+            hmac_with!(
+                self.0,
+                |mac| {
+                    base_string.write_to(&mut |b| mac.update(b));
+                    STANDARD.encode(mac.finalize().into_bytes())
+                },
+                key
+            )
+        })
     }
 
     /// Signs a base string given as text (for test vectors and debugging).
     pub fn sign_text(&self, base_string: &str, consumer_secret: &str, token_secret: &str) -> String {
-        let key = signing_key(consumer_secret, token_secret);
-        hmac_with!(
-            self.0,
-            |mac| {
-                mac.update(base_string.as_bytes());
-                STANDARD.encode(mac.finalize().into_bytes())
-            },
-            key.as_bytes()
-        )
+        with_signing_key(consumer_secret, token_secret, |key| {
+            hmac_with!(
+                self.0,
+                |mac| {
+                    mac.update(base_string.as_bytes());
+                    STANDARD.encode(mac.finalize().into_bytes())
+                },
+                key
+            )
+        })
     }
 }
 
@@ -436,6 +439,16 @@ impl fmt::Debug for SignatureMethods {
     }
 }
 
+/// The names of the built-in methods, as `'static` strings.
+const BUILT_IN_NAMES: [&str; 7] =
+    ["HMAC-SHA1", "HMAC-SHA256", "HMAC-SHA512", "RSA-SHA1", "RSA-SHA256", "RSA-SHA512", "PLAINTEXT"];
+
+/// A method name as `Cow`: borrowed from a constant for the built-in methods, so naming the
+/// method of a verified request allocates nothing.
+pub(crate) fn method_name(name: &str) -> Cow<'static, str> {
+    BUILT_IN_NAMES.iter().find(|n| **n == name).map_or_else(|| Cow::Owned(name.to_owned()), |n| Cow::Borrowed(*n))
+}
+
 impl Default for SignatureMethods {
     fn default() -> Self {
         let mut m = SignatureMethods::empty();
@@ -603,6 +616,17 @@ mod tests {
         assert!(s.ct_eq("hunter2"));
         assert!(!s.ct_eq("hunter3"));
         assert!(!s.ct_eq(""));
+    }
+
+    #[test]
+    fn every_built_in_method_name_is_borrowed() {
+        let m = SignatureMethods::default();
+        let names: Vec<&str> = m.entries.iter().map(|(m, _)| m.name()).collect();
+        assert_eq!(names.len(), BUILT_IN_NAMES.len());
+        for name in names {
+            assert!(matches!(method_name(name), Cow::Borrowed(n) if n == name), "{name}");
+        }
+        assert!(matches!(method_name("X-CUSTOM"), Cow::Owned(n) if n == "X-CUSTOM"));
     }
 
     #[test]
