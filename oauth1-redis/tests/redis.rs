@@ -17,7 +17,7 @@ use oauth1::store::{
 };
 use oauth1::{AuthorizationServer, Config};
 use oauth1_redis::RedisStore;
-use oauth1_tests::{CLIENT, Provider, SECRET, form, request};
+use oauth1_tests::{CLIENT, Provider, SECRET, form, request, winners};
 
 struct RedisServer {
     child: Child,
@@ -109,11 +109,7 @@ async fn nonces_are_atomic_and_expire_with_the_window() {
             })
         })
         .collect();
-    let mut fresh = 0;
-    for t in tasks {
-        fresh += usize::from(t.await.unwrap());
-    }
-    assert_eq!(fresh, 1);
+    assert_eq!(winners(tasks).await, 1, "exactly one of the racing tasks wins");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -147,11 +143,7 @@ async fn temporary_credentials_authorize_once_take_once_and_expire() {
             tokio::spawn(async move { store.take_temporary("t1").await.unwrap().is_some() })
         })
         .collect();
-    let mut taken = 0;
-    for t in tasks {
-        taken += usize::from(t.await.unwrap());
-    }
-    assert_eq!(taken, 1);
+    assert_eq!(winners(tasks).await, 1, "exactly one of the racing tasks wins");
     // Token credentials: create, read, revoke.
     store.create_token(TokenCredentials::new("k1", Secret::new("ks"), "ck", "alice")).await.unwrap();
     assert_eq!(store.token("k1").await.unwrap().unwrap().user_id, "alice");
@@ -202,11 +194,7 @@ async fn two_providers_act_as_one() {
             tokio::spawn(async move { server.token_credentials(&req).await.is_ok() })
         })
         .collect();
-    let mut issued = 0;
-    for t in tasks {
-        issued += usize::from(t.await.unwrap());
-    }
-    assert_eq!(issued, 1);
+    assert_eq!(winners(tasks).await, 1, "exactly one of the racing tasks wins");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

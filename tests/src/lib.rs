@@ -85,6 +85,21 @@ impl Default for Provider {
     }
 }
 
+/// Awaits racing tasks and counts those that won (returned `true`): the race tests assert
+/// exactly one winner.
+///
+/// # Panics
+/// If a task panicked.
+pub async fn winners(tasks: Vec<tokio::task::JoinHandle<bool>>) -> usize {
+    let mut won = 0;
+    for t in tasks {
+        #[allow(clippy::expect_used)]
+        let w = t.await.expect("a racing task panicked");
+        won += usize::from(w);
+    }
+    won
+}
+
 /// A signer for `client` at [`NOW`] with HMAC-SHA1 in the header.
 pub fn signer() -> Signer {
     Signer::new(CLIENT, SECRET).timestamp(NOW)
