@@ -145,20 +145,27 @@ pub(crate) fn decode(input: &str, plus: Plus) -> Result<Cow<'_, str>, Error> {
         return Ok(if has_plus { Cow::Owned(input.replace('+', " ")) } else { Cow::Borrowed(input) });
     }
     let mut out = Vec::with_capacity(bytes.len());
-    let mut iter = bytes.iter().copied();
-    while let Some(b) = iter.next() {
-        match b {
-            b'%' => {
-                let hi = iter.next().and_then(hex_value);
-                let lo = iter.next().and_then(hex_value);
-                match (hi, lo) {
-                    (Some(hi), Some(lo)) => out.push(hi << 4 | lo),
-                    _ => return Err(Error::malformed("invalid percent-encoding")),
-                }
+    let mut rest = bytes;
+    loop {
+        // Copy the run up to the next escape whole, then decode the escape.
+        let run = rest.iter().position(|&b| b == b'%' || (b == b'+' && plus == Plus::Space)).unwrap_or(rest.len());
+        let (literal, escape) = rest.split_at_checked(run).unwrap_or((rest, &[]));
+        out.extend_from_slice(literal);
+        rest = match escape {
+            [] => break,
+            [b'+', more @ ..] => {
+                out.push(b' ');
+                more
             }
-            b'+' if plus == Plus::Space => out.push(b' '),
-            other => out.push(other),
-        }
+            [b'%', hi, lo, more @ ..] => match (hex_value(*hi), hex_value(*lo)) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    more
+                }
+                _ => return Err(Error::malformed("invalid percent-encoding")),
+            },
+            _ => return Err(Error::malformed("invalid percent-encoding")),
+        };
     }
     String::from_utf8(out)
         .map(Cow::Owned)
@@ -193,10 +200,46 @@ pub fn decode_form(input: &str) -> Result<Vec<FormPair<'_>>, Error> {
 /// Splits an `application/x-www-form-urlencoded` string (a query or a form body) into decoded
 /// pairs. Empty segments are skipped; a segment without `=` is a name with an empty value.
 pub(crate) fn parse_form(input: &str) -> impl Iterator<Item = Result<(Cow<'_, str>, Cow<'_, str>), Error>> {
-    input.split('&').filter(|seg| !seg.is_empty()).map(|seg| {
-        let (name, value) = seg.split_once('=').unwrap_or((seg, ""));
-        Ok((decode(name, Plus::Space)?, decode(value, Plus::Space)?))
-    })
+    FormPairs { rest: input }
+}
+
+/// The segments of a form string, each split at its first `=` in the same pass that finds its
+/// end (`&` and `=` are ASCII, so every split is a `str` boundary).
+struct FormPairs<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for FormPairs<'a> {
+    type Item = Result<(Cow<'a, str>, Cow<'a, str>), Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.rest.is_empty() {
+                return None;
+            }
+            let mut end = self.rest.len();
+            let mut eq = None;
+            for (i, &b) in self.rest.as_bytes().iter().enumerate() {
+                if b == b'&' {
+                    end = i;
+                    break;
+                }
+                if b == b'=' && eq.is_none() {
+                    eq = Some(i);
+                }
+            }
+            let segment = self.rest.get(..end).unwrap_or_default();
+            self.rest = self.rest.get(end + 1..).unwrap_or_default();
+            if segment.is_empty() {
+                continue;
+            }
+            let (name, value) = match eq {
+                Some(i) => (segment.get(..i).unwrap_or_default(), segment.get(i + 1..).unwrap_or_default()),
+                None => (segment, ""),
+            };
+            return Some(decode(name, Plus::Space).and_then(|n| Ok((n, decode(value, Plus::Space)?))));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -291,6 +334,54 @@ mod tests {
         let pairs: Vec<_> = parse_form("a=x%21y&a=x+y&a=&b&&a=X").map(Result::unwrap).collect();
         let pairs: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_ref(), v.as_ref())).collect();
         assert_eq!(pairs, [("a", "x!y"), ("a", "x y"), ("a", ""), ("b", ""), ("a", "X")]);
+    }
+
+    /// The byte-at-a-time decoder the run-copying one replaced, as a reference.
+    fn reference_decode(input: &str, plus: Plus) -> Option<String> {
+        let mut out = Vec::new();
+        let mut iter = input.bytes();
+        while let Some(b) = iter.next() {
+            match b {
+                b'%' => out.push(hex_value(iter.next()?)? << 4 | hex_value(iter.next()?)?),
+                b'+' if plus == Plus::Space => out.push(b' '),
+                other => out.push(other),
+            }
+        }
+        String::from_utf8(out).ok()
+    }
+
+    /// Every string of up to five symbols from an alphabet of escapes, hex digits, `+`, `=`,
+    /// `&` and multi-byte characters: the decoder agrees with the reference (value or error),
+    /// and the form splitter with `split('&')` / `split_once('=')`.
+    #[test]
+    fn decode_and_form_split_agree_with_references_exhaustively() {
+        let alphabet = ["%", "+", "2", "0", "a", "F", "g", "=", "&", "é", "C3", "A9"];
+        let mut inputs = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> =
+                inputs.iter().flat_map(|s| alphabet.iter().map(move |a| format!("{s}{a}"))).collect();
+            inputs.extend(longer.into_iter().filter(|s| s.len() <= 8));
+            inputs.sort();
+            inputs.dedup();
+        }
+        assert!(inputs.len() > 10_000, "{} inputs", inputs.len());
+        for input in &inputs {
+            for plus in [Plus::Literal, Plus::Space] {
+                let ours = decode(input, plus).ok().map(Cow::into_owned);
+                assert_eq!(ours, reference_decode(input, plus), "{input:?} {plus:?}");
+            }
+            let ours: Vec<Option<(String, String)>> =
+                parse_form(input).map(|r| r.ok().map(|(n, v)| (n.into_owned(), v.into_owned()))).collect();
+            let reference: Vec<Option<(String, String)>> = input
+                .split('&')
+                .filter(|seg| !seg.is_empty())
+                .map(|seg| {
+                    let (n, v) = seg.split_once('=').unwrap_or((seg, ""));
+                    Some((reference_decode(n, Plus::Space)?, reference_decode(v, Plus::Space)?))
+                })
+                .collect();
+            assert_eq!(ours, reference, "{input:?}");
+        }
     }
 
     #[test]
