@@ -262,6 +262,23 @@ mod tests {
         assert_eq!(ok(r#"OAuth a="r6%2FTJ%2B%3D", b="%2520""#), pairs(&[("a", "r6/TJ+="), ("b", "%20")]));
     }
 
+    /// Names, quoted values, unquoted values and values with quoted-pairs each decode their
+    /// escapes (and refuse bad ones) and what holds none is borrowed from the
+    /// header.
+    #[test]
+    fn escapes_decode_in_every_position() {
+        assert_eq!(
+            ok(r#"OAuth oauth%5Fnonce="a%20b", t=c%2Fd, q="e\%41f", plain="x""#),
+            pairs(&[("oauth_nonce", "a b"), ("t", "c/d"), ("q", "eAf"), ("plain", "x")])
+        );
+        let parsed = parse(br#"OAuth plain="x", t=y"#).unwrap().unwrap();
+        assert!(parsed.iter().all(|(n, v)| matches!((n, v), (Cow::Borrowed(_), Cow::Borrowed(_)))));
+        malformed("OAuth a%zz=\"1\"");
+        malformed("OAuth a=%zz");
+        malformed("OAuth a=\"x\\%zz\"");
+        malformed("OAuth a=%C3");
+    }
+
     #[test]
     fn realm_is_not_percent_decoded() {
         assert_eq!(ok(r#"OAuth realm="100%", a="1""#), pairs(&[("realm", "100%"), ("a", "1")]));
