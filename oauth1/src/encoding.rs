@@ -143,6 +143,30 @@ fn contains(bytes: &[u8], needle: u8) -> bool {
     rest.contains(&needle)
 }
 
+/// The index of the first `x` or `y` in `bytes`, eight bytes per step (the zero-byte test of
+/// [`contains`] on the word XORed with each; the lowest flagged byte of that test is always a
+/// true match, so the first match is exact). Quoted header values are 10–40 bytes.
+#[inline]
+pub(crate) fn find_either(bytes: &[u8], x: u8, y: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let (px, py) = (u64::from_ne_bytes([x; 8]), u64::from_ne_bytes([y; 8]));
+    let mut offset = 0;
+    let mut rest = bytes;
+    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+        // Little-endian: the first byte is the lowest, so trailing zeros find it.
+        let w = u64::from_le_bytes(*word);
+        let (a, b) = (w ^ px, w ^ py);
+        let found = (a.wrapping_sub(ONES) & !a | b.wrapping_sub(ONES) & !b) & HIGHS;
+        if found != 0 {
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+        rest = tail;
+    }
+    rest.iter().position(|&b| b == x || b == y).map(|i| offset + i)
+}
+
 /// Which decoding applies: the header decodes `%XX` only; query and form bodies also turn `+`
 /// into a space (`application/x-www-form-urlencoded`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -275,6 +299,36 @@ mod tests {
                         assert!(!contains(&bytes, needle), "len {len} filler {filler:#x} needle {needle:#x}");
                         bytes[pos] = needle;
                         assert!(contains(&bytes, needle), "len {len} pos {pos} filler {filler:#x} needle {needle:#x}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn find_either_finds_the_first_of_two_bytes_at_every_position() {
+        for len in 0..20 {
+            for first in 0..=len {
+                for second in first..=len {
+                    for (x, y) in [(b'"', b'\\'), (0x00, 0xff), (0x80, 0x01)] {
+                        for filler in [b'a', 0x00, 0x7f, 0x81, 0xfe] {
+                            if filler == x || filler == y {
+                                continue;
+                            }
+                            let mut bytes = vec![filler; len];
+                            // x at `first` (if inside), y at `second` (if inside and later).
+                            if let Some(b) = bytes.get_mut(first) {
+                                *b = x;
+                            }
+                            if second > first
+                                && let Some(b) = bytes.get_mut(second)
+                            {
+                                *b = y;
+                            }
+                            let expected = bytes.iter().position(|&b| b == x || b == y);
+                            assert_eq!(find_either(&bytes, x, y), expected, "{bytes:?}");
+                            assert_eq!(find_either(&bytes, y, x), expected, "{bytes:?}");
+                        }
                     }
                 }
             }
