@@ -92,26 +92,10 @@ pub(crate) fn cmp_encoded(a: &str, b: &str) -> Ordering {
     }
     let (a, b) = (a.as_bytes(), b.as_bytes());
     // Equal bytes encode equally, so only the first difference (or the lengths) decides.
-    match first_difference(a, b) {
-        Some((x, y)) => key(x).cmp(&key(y)),
+    match a.iter().zip(b).find(|(x, y)| x != y) {
+        Some((&x, &y)) => key(x).cmp(&key(y)),
         None => a.len().cmp(&b.len()),
     }
-}
-
-/// The first pair of bytes where `a` and `b` differ, eight bytes per step: parameter names
-/// share long prefixes (`oauth_`), which a byte loop walks one at a time.
-#[inline]
-fn first_difference(mut a: &[u8], mut b: &[u8]) -> Option<(u8, u8)> {
-    while let (Some((wa, ra)), Some((wb, rb))) = (a.split_first_chunk::<8>(), b.split_first_chunk::<8>()) {
-        let x = u64::from_be_bytes(*wa) ^ u64::from_be_bytes(*wb);
-        if x != 0 {
-            // Big-endian: the first differing byte holds the highest set bit.
-            let i = (x.leading_zeros() / 8) as usize;
-            return wa.get(i).copied().zip(wb.get(i).copied());
-        }
-        (a, b) = (ra, rb);
-    }
-    a.iter().zip(b).find(|(x, y)| x != y).map(|(&x, &y)| (x, y))
 }
 
 #[inline]
@@ -386,8 +370,8 @@ mod tests {
         }
     }
 
-    /// Long strings that differ at every position (the word-at-a-time path), by every kind of
-    /// byte, and strings that are prefixes of one another.
+    /// Long strings that differ at every position, by every kind of byte, and strings that
+    /// are prefixes of one another.
     #[test]
     fn encoded_order_of_long_strings_differing_anywhere() {
         let base: Vec<char> = "oauth_consumer_key_and_more".chars().collect();

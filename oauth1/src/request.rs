@@ -477,15 +477,14 @@ impl Buffered<'_> {
     #[inline]
     fn encode(&mut self, s: &str, prefix: &[u8]) {
         let widest = prefix.len() + 2;
-        // Each chunk fits an empty buffer even if every byte needs escaping, with 16 bytes to
-        // spare for the padded tail's block write.
-        for chunk in s.as_bytes().chunks((self.buf.len() - 16) / widest) {
-            if self.buf.len() - self.len < chunk.len() * widest + 16 {
+        // Each chunk fits an empty buffer even if every byte needs escaping.
+        for chunk in s.as_bytes().chunks(self.buf.len() / widest) {
+            if self.buf.len() - self.len < chunk.len() * widest {
                 self.flush();
             }
             let mut len = self.len;
             // Runs of 16 unreserved bytes (most of any token, nonce or long value) are copied
-            // whole; a block with something to escape goes byte by byte.
+            // whole; a block with something to escape, and the tail, go byte by byte.
             let mut rest = chunk;
             while let Some((block, tail)) = rest.split_first_chunk::<16>() {
                 match self.buf.get_mut(len..len + 16) {
@@ -497,23 +496,7 @@ impl Buffered<'_> {
                 }
                 rest = tail;
             }
-            // The tail (most names and values are shorter than 16 bytes) is tested as a block
-            // padded with unreserved bytes; when clean, the whole block is written and only
-            // the tail's length counted (the padding is overwritten or never flushed).
-            if !rest.is_empty() {
-                let mut padded = [b'a'; 16];
-                if let Some(p) = padded.get_mut(..rest.len()) {
-                    p.copy_from_slice(rest);
-                }
-                match self.buf.get_mut(len..len + 16) {
-                    Some(d) if all_unreserved(&padded) => {
-                        d.copy_from_slice(&padded);
-                        len += rest.len();
-                    }
-                    _ => len = self.encode_bytes(len, rest, prefix),
-                }
-            }
-            self.len = len;
+            self.len = self.encode_bytes(len, rest, prefix);
         }
     }
 
