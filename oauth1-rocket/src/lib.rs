@@ -141,7 +141,16 @@ pub fn to_http(req: &Request<'_>, body: Vec<u8>) -> Result<http::Request<Vec<u8>
     let method = req.local_cache(|| OriginalMethod(None)).0.unwrap_or_else(|| req.method());
     let mut out = http::Request::new(body);
     *out.method_mut() = http::Method::from_bytes(method.as_str().as_bytes()).map_err(unreadable)?;
-    *out.uri_mut() = http::Uri::try_from(req.uri().to_string()).map_err(unreadable)?;
+    // The origin-form target as Rocket received it (its `Display` writes these same raw
+    // strings), without the formatting machinery.
+    let (path, query) = (req.uri().path().as_str(), req.uri().query().map(|q| q.as_str()));
+    let mut target = String::with_capacity(path.len() + query.map_or(0, |q| q.len() + 1));
+    target.push_str(path);
+    if let Some(q) = query {
+        target.push('?');
+        target.push_str(q);
+    }
+    *out.uri_mut() = http::Uri::try_from(target).map_err(unreadable)?;
     let headers = out.headers_mut();
     headers.reserve(req.headers().len());
     for h in req.headers().iter() {

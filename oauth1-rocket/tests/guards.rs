@@ -326,3 +326,23 @@ async fn three_legged_flow_every_transport_method_and_callback() {
         }
     }
 }
+
+#[rocket::async_test]
+async fn to_http_copies_method_target_and_every_header() {
+    let client = Client::untracked(rocket::build()).await.unwrap();
+    let target = "/photos/a%20b?file=vacation.jpg&size=original&x=%2F+y&empty=";
+    let req = client
+        .get(target)
+        .header(Header::new("Authorization", "OAuth oauth_nonce=\"1\""))
+        .header(Header::new("X-Repeated", "1"))
+        .header(Header::new("X-Repeated", "2"));
+    let http = oauth1_rocket::to_http(req.inner(), b"body".to_vec()).unwrap();
+    assert_eq!(http.method(), http::Method::GET);
+    assert_eq!(http.uri(), target);
+    assert_eq!(http.headers()["authorization"], "OAuth oauth_nonce=\"1\"");
+    assert_eq!(http.headers().get_all("x-repeated").iter().collect::<Vec<_>>(), ["1", "2"]);
+    assert_eq!(http.body(), b"body");
+    let bare = oauth1_rocket::to_http(client.get("/photos").inner(), Vec::new()).unwrap();
+    assert_eq!(bare.uri(), "/photos");
+    assert_eq!(bare.uri().query(), None);
+}
