@@ -429,9 +429,9 @@ mod tests {
         String::from_utf8(out).ok()
     }
 
-    /// Every string of up to five symbols from an alphabet of escapes, hex digits, `+`, `=`,
-    /// `&` and multi-byte characters: the decoder agrees with the reference (value or error),
-    /// and the form splitter with `split('&')` / `split_once('=')`.
+    /// Every string of up to five symbols (and at most eight bytes) from an alphabet of escapes,
+    /// hex digits, `+`, `=`, `&` and multi-byte characters: the decoder agrees with the
+    /// reference (value or error), and the form splitter with `split('&')` / `split_once('=')`.
     #[test]
     fn decode_and_form_split_agree_with_references_exhaustively() {
         let alphabet = ["%", "+", "2", "0", "a", "F", "g", "=", "&", "é", "C3", "A9"];
