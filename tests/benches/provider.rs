@@ -15,38 +15,17 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use criterion::{Bencher, Criterion, criterion_group, criterion_main};
 use hmac::{Hmac, KeyInit, Mac};
-use oauth1::clock::ManualClock;
-use oauth1::sign::{Signer, SigningMethod};
+use oauth1::sign::SigningMethod;
 use oauth1::signature::{Algorithm, RsaPrivateKey};
-use oauth1::store::{Client, TokenCredentialStore, TokenCredentials};
-use oauth1::{AuthorizationServer, Config, ParseOptions, ResourceProtector, Secret, SignedRequest, Stores};
-use oauth1_memory::MemoryStore;
+use oauth1::{ParseOptions, ResourceProtector, SignedRequest};
+use oauth1_tests::appendix_a::{CONSUMER_SECRET, TOKEN_SECRET, protector, request};
 use oauth1_tests::ready;
 use sha1::Sha1;
-
-const TS: u64 = 1_191_242_096;
-const CK: &str = "dpf43f3p2l4k3l03";
-const CS: &str = "kd94hf93k423kf44";
-const TK: &str = "nnch734d00sl2jdk";
-const TS_SECRET: &str = "pfkkdhi9sl3r4s00";
-
-fn protector(rsa: Option<&RsaPrivateKey>) -> ResourceProtector {
-    let clock = ManualClock::new(TS);
-    let store = Arc::new(MemoryStore::new().with_clock(clock.clone()));
-    let mut client = Client::new(CK, CS);
-    if let Some(k) = rsa {
-        client = client.with_rsa_public_key(k.public_key());
-    }
-    store.insert_client(client);
-    ready(store.create_token(TokenCredentials::new(TK, Secret::new(TS_SECRET), CK, "alice"))).unwrap();
-    AuthorizationServer::new(Stores::single(store), Config::default().with_clock(clock)).resource_protector()
-}
 
 /// Times `iters` verifications of the pre-signed `pool`, each pass over the pool against a new
 /// provider from `fresh` (built untimed), so every verification sees a fresh nonce. The memory
@@ -75,37 +54,13 @@ fn pool(n: u64, make: impl Fn(u64) -> http::Request<Vec<u8>>) -> Vec<http::Reque
     (0..n).map(make).collect()
 }
 
-fn signer(method: SigningMethod, nonce: u64) -> Signer {
-    Signer::new(CK, CS)
-        .token(TK, TS_SECRET)
-        .method(method)
-        .timestamp(TS)
-        .nonce(format!("kllo{nonce:012}"))
-        .realm("http://photos.example.net/")
-}
-
 fn appendix_a_request(method: SigningMethod, nonce: u64, big: bool) -> http::Request<Vec<u8>> {
-    if big { sized_request(method, nonce, 20, 4096) } else { sized_request(method, nonce, 0, 0) }
-}
-
-/// The Appendix A request with `params` extra query parameters and a form body of `body` bytes.
-fn sized_request(method: SigningMethod, nonce: u64, params: usize, body: usize) -> http::Request<Vec<u8>> {
-    let mut uri = "http://photos.example.net/photos?file=vacation.jpg&size=original".to_owned();
-    for i in 0..params {
-        uri.push_str(&format!("&p{i:03}=value%20{i}"));
-    }
-    let mut b = http::Request::get(uri);
-    let form = if body > 0 {
-        b = b.header("content-type", "application/x-www-form-urlencoded");
-        format!("data={}", "x".repeat(body.saturating_sub(5)))
-    } else {
-        String::new()
-    };
-    signer(method, nonce).sign(b.body(form.into_bytes()).unwrap()).unwrap()
+    if big { request(method, nonce, 20, 4096) } else { request(method, nonce, 0, 0) }
 }
 
 fn raw_hmac(base: &str, signature: &[u8]) {
-    let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(format!("{CS}&{TS_SECRET}").as_bytes()).unwrap();
+    let mut mac =
+        <Hmac<Sha1> as KeyInit>::new_from_slice(format!("{CONSUMER_SECRET}&{TOKEN_SECRET}").as_bytes()).unwrap();
     mac.update(black_box(base.as_bytes()));
     mac.verify_slice(signature).unwrap();
 }
@@ -129,7 +84,7 @@ fn hmac_groups(c: &mut Criterion) {
 fn growth_group(c: &mut Criterion) {
     let mut g = c.benchmark_group("growth");
     for (params, body) in [(0, 0), (10, 0), (20, 0), (40, 0), (80, 0), (0, 1024), (0, 4096), (0, 16384)] {
-        let requests = pool(64, |nonce| sized_request(SigningMethod::Hmac(Algorithm::Sha1), nonce, params, body));
+        let requests = pool(64, |nonce| request(SigningMethod::Hmac(Algorithm::Sha1), nonce, params, body));
         g.bench_function(format!("verify_{params}_params_{body}_byte_body"), |b| {
             verify_pool(b, &requests, || protector(None))
         });

@@ -9,27 +9,22 @@
 //! callgrind_annotate --inclusive=yes callgrind.out.* | grep -E 'ours_all|raw_all'
 //! ```
 //!
-//! It signs N Appendix A requests (2048-bit key, header transport, unique nonces) up front,
-//! then `ours_all` runs `ResourceProtector::verify` on each (memory store) and `raw_all` runs
-//! `rsa`'s PKCS#1 v1.5 `VerifyingKey::verify` N times on the base string, with the key parsed
-//! once on both sides.
+//! It signs N Appendix A requests (the benchmarks' fixture `oauth1_tests::appendix_a`, with a
+//! 2048-bit key, header transport, unique nonces) up front, then `ours_all` runs
+//! `ResourceProtector::verify` on each (memory store) and `raw_all` runs `rsa`'s PKCS#1 v1.5
+//! `VerifyingKey::verify` N times on the base string, with the key parsed once on both sides.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
-use std::sync::Arc;
 
-use oauth1::clock::ManualClock;
-use oauth1::sign::{Signer, SigningMethod};
+use oauth1::sign::SigningMethod;
 use oauth1::signature::{Algorithm, RsaPrivateKey};
-use oauth1::store::{Client, TokenCredentialStore, TokenCredentials};
-use oauth1::{AuthorizationServer, Config, ParseOptions, ResourceProtector, Secret, SignedRequest, Stores};
-use oauth1_memory::MemoryStore;
+use oauth1::{ParseOptions, ResourceProtector, SignedRequest};
+use oauth1_tests::appendix_a::{protector, request};
 use oauth1_tests::ready;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::signature::{SignatureEncoding, Signer as _, Verifier as _};
-
-const TS: u64 = 1_191_242_096;
 
 #[inline(never)]
 fn ours_all(protector: &ResourceProtector, reqs: &[http::Request<Vec<u8>>]) {
@@ -66,25 +61,9 @@ fn main() {
     // The benchmark's key (tests/data), made for benchmarks only.
     let pem = include_str!("../data/rsa2048-bench-key.pem");
     let private = RsaPrivateKey::from_pem(pem).unwrap();
-    let clock = ManualClock::new(TS);
-    let store = Arc::new(MemoryStore::new().with_clock(clock.clone()));
-    store.insert_client(Client::new("ck", "cs").with_rsa_public_key(private.public_key()));
-    ready(store.create_token(TokenCredentials::new("tk", Secret::new("ts"), "ck", "alice"))).unwrap();
-    let protector =
-        AuthorizationServer::new(Stores::single(store), Config::default().with_clock(clock)).resource_protector();
-    let reqs: Vec<_> = (0..n)
-        .map(|i| {
-            let get = http::Request::get("http://photos.example.net/photos?file=vacation.jpg&size=original");
-            Signer::new("ck", "cs")
-                .token("tk", "ts")
-                .method(SigningMethod::Rsa(alg, Box::new(private.clone())))
-                .timestamp(TS)
-                .nonce(format!("kllo9940pd{i:08}"))
-                .realm("http://photos.example.net/")
-                .sign(get.body(Vec::new()).unwrap())
-                .unwrap()
-        })
-        .collect();
+    let protector = protector(Some(&private));
+    let reqs: Vec<_> =
+        (0..n as u64).map(|i| request(SigningMethod::Rsa(alg, Box::new(private.clone())), i, 0, 0)).collect();
     let base =
         SignedRequest::parse(reqs.first().expect("N > 0"), &ParseOptions::default()).unwrap().base_string().to_string();
     ours_all(&protector, &reqs);

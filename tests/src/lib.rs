@@ -435,6 +435,70 @@ pub mod contract {
     }
 }
 
+/// OAuth Core 1.0 Appendix A (photos.example.net, printer.example.com) as the benchmarks and
+/// profiles use it: its credentials on a memory store, and its protected request signed with
+/// any method, nonce, number of extra query parameters and form body size.
+pub mod appendix_a {
+    use std::sync::Arc;
+
+    use oauth1::clock::ManualClock;
+    use oauth1::sign::{Signer, SigningMethod};
+    use oauth1::signature::{RsaPrivateKey, Secret};
+    use oauth1::store::{Client, Stores, TokenCredentialStore, TokenCredentials};
+    use oauth1::{AuthorizationServer, Config, ResourceProtector};
+    use oauth1_memory::MemoryStore;
+
+    /// The request's timestamp, and the provider's "now".
+    pub const TS: u64 = 1_191_242_096;
+    /// The printer's consumer key.
+    pub const CONSUMER_KEY: &str = "dpf43f3p2l4k3l03";
+    /// Its consumer secret.
+    pub const CONSUMER_SECRET: &str = "kd94hf93k423kf44";
+    /// Jane's token.
+    pub const TOKEN: &str = "nnch734d00sl2jdk";
+    /// Its secret.
+    pub const TOKEN_SECRET: &str = "pfkkdhi9sl3r4s00";
+
+    /// A resource protector on a new memory store holding the printer (with `rsa`'s public key
+    /// when given) and Jane's token credentials, at [`TS`].
+    pub fn protector(rsa: Option<&RsaPrivateKey>) -> ResourceProtector {
+        let clock = ManualClock::new(TS);
+        let store = Arc::new(MemoryStore::new().with_clock(clock.clone()));
+        let mut client = Client::new(CONSUMER_KEY, CONSUMER_SECRET);
+        if let Some(k) = rsa {
+            client = client.with_rsa_public_key(k.public_key());
+        }
+        store.insert_client(client);
+        super::ready(store.create_token(TokenCredentials::new(TOKEN, Secret::new(TOKEN_SECRET), CONSUMER_KEY, "jane")))
+            .unwrap();
+        AuthorizationServer::new(Stores::single(store), Config::default().with_clock(clock)).resource_protector()
+    }
+
+    /// `GET /photos?file=vacation.jpg&size=original` with `params` extra query parameters and a
+    /// form body of `body` bytes, signed with `method` and a nonce made from `nonce`.
+    pub fn request(method: SigningMethod, nonce: u64, params: usize, body: usize) -> http::Request<Vec<u8>> {
+        let mut uri = "http://photos.example.net/photos?file=vacation.jpg&size=original".to_owned();
+        for i in 0..params {
+            uri.push_str(&format!("&p{i:03}=value%20{i}"));
+        }
+        let mut b = http::Request::get(uri);
+        let form = if body > 0 {
+            b = b.header("content-type", "application/x-www-form-urlencoded");
+            format!("data={}", "x".repeat(body.saturating_sub(5)))
+        } else {
+            String::new()
+        };
+        Signer::new(CONSUMER_KEY, CONSUMER_SECRET)
+            .token(TOKEN, TOKEN_SECRET)
+            .method(method)
+            .timestamp(TS)
+            .nonce(format!("kllo{nonce:012}"))
+            .realm("http://photos.example.net/")
+            .sign(b.body(form.into_bytes()).unwrap())
+            .unwrap()
+    }
+}
+
 /// Runs a future that never has to wait (verification on the memory store) to its end by
 /// polling it once, without a runtime: what a server's own task does around verification,
 /// minus an executor's entry and exit, which benchmarks and profiles should not count.
