@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use oauth1::Origin;
 use oauth1::server::{Config, PendingAuthorization};
 use oauth1::store::Client;
 
@@ -36,14 +37,29 @@ pub fn store_from_env() -> Result<Arc<MemoryStore>, ClientsError> {
     Ok(Arc::new(store))
 }
 
-/// The demo's provider settings: realm `Photos`, and every built-in method allowed so that
-/// every client can be tried (PLAINTEXT included: a real deployment allows it over TLS only).
-pub fn config() -> Config {
-    Config::default()
+/// The warning line a demo prints when it starts: it serves PLAINTEXT over plain http.
+pub const PLAINTEXT_WARNING: &str = "warning: this demo accepts PLAINTEXT signatures over plain http \
+    (Config::insecure_allow_plaintext_over_http): PLAINTEXT sends the secrets themselves; never do this \
+    outside a local test";
+
+/// The demo's provider settings: realm `Photos`, every built-in method allowed so that every
+/// client can be tried, PLAINTEXT over plain http through the library's named opt-out (print
+/// [`PLAINTEXT_WARNING`]; a real deployment allows PLAINTEXT over TLS only), and the base
+/// string URI's origin from `OAUTH1_DEMO_ORIGIN` (e.g. `https://photos.example.net`; unset:
+/// `http://` and the request's `Host`).
+pub fn config() -> Result<Config, ClientsError> {
+    let config = Config::default()
         .with_realm("Photos")
         .allow_signature_method("PLAINTEXT")
         .allow_signature_method("HMAC-SHA512")
         .allow_signature_method("RSA-SHA512")
+        .insecure_allow_plaintext_over_http();
+    Ok(match std::env::var("OAUTH1_DEMO_ORIGIN") {
+        Ok(origin) if !origin.is_empty() => config.with_origin(
+            Origin::fixed(&origin).map_err(|e| ClientsError(format!("OAUTH1_DEMO_ORIGIN={origin}: {e}")))?,
+        ),
+        _ => config,
+    })
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -62,7 +78,9 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// The consent page for a pending request; everything shown is escaped.
+/// The consent page for a pending request; everything shown is escaped. It carries the
+/// anti-forgery form value in a hidden field; serve it with the anti-forgery cookie and
+/// [`oauth1::consent::page_headers`].
 pub fn consent_page(pending: &PendingAuthorization) -> String {
     let name = if pending.client.name.is_empty() { &pending.client.consumer_key } else { &pending.client.name };
     format!(
@@ -70,6 +88,7 @@ pub fn consent_page(pending: &PendingAuthorization) -> String {
          <h1>Authorize {name}</h1>\n<p>{name} asks for access to your photos. Afterwards you return to {callback}.</p>\n\
          <form method=\"post\" action=\"/authorize\">\n\
          <input type=\"hidden\" name=\"oauth_token\" value=\"{token}\">\n\
+         <input type=\"hidden\" name=\"{field}\" value=\"{anti_forgery}\">\n\
          <label>Your name <input name=\"user\"></label>\n\
          <button name=\"decision\" value=\"allow\">Allow</button>\n\
          <button name=\"decision\" value=\"deny\">Deny</button>\n</form>\n</body></html>\n",
@@ -80,6 +99,8 @@ pub fn consent_page(pending: &PendingAuthorization) -> String {
             &pending.callback
         }),
         token = escape_html(&pending.token),
+        field = oauth1::consent::FORM_FIELD,
+        anti_forgery = escape_html(pending.anti_forgery.form_value()),
     )
 }
 

@@ -8,7 +8,8 @@
 //!   timestamp leaves the accepted window (not a fixed 24 h), grouped by timestamp so that a
 //!   whole second's nonces expire together on a later insert (no sweep over live entries), in
 //!   16 independently locked shards;
-//! * **bounded memory**: live nonces and temporary credentials are capped. At the cap the
+//! * **bounded memory**: live nonces, temporary credentials and token credentials are capped
+//!   ([`DEFAULT_MAX_TOKENS`]; expired token credentials are dropped). At the cap the
 //!   store *refuses* ([`StoreError::CapacityExceeded`], which the provider answers with 503)
 //!   rather than evicting a live nonce, because forgetting a live nonce would let its request be
 //!   replayed. A flood can make the provider unavailable for its duration; it can never make it
@@ -53,6 +54,10 @@ use serde::Deserialize;
 pub const DEFAULT_MAX_NONCES: usize = 1_000_000;
 /// Default cap on live temporary credentials.
 pub const DEFAULT_MAX_TEMPORARY: usize = 100_000;
+/// Default cap on stored token credentials (each is a few hundred bytes: about 0.5 GB at the
+/// cap). At the cap, new ones are refused ([`StoreError::CapacityExceeded`]) until some are
+/// revoked or expire.
+pub const DEFAULT_MAX_TOKENS: usize = 1_000_000;
 const SHARDS: usize = 16;
 
 /// A nonce's fingerprint: 128 bits from one keyed SipHash-1-3 pass, finished twice (over the
@@ -151,6 +156,9 @@ pub struct MemoryStore {
     clients: RwLock<HashMap<String, Arc<Client>>>,
     temporary: Mutex<Temporary>,
     tokens: RwLock<HashMap<String, Arc<TokenCredentials>>>,
+    /// Expiring token credentials by expiry, to drop them when they expire.
+    token_expiry: Mutex<BinaryHeap<Reverse<(u64, String)>>>,
+    max_tokens: usize,
     nonces: [Mutex<NonceShard>; SHARDS],
     live_nonces: AtomicUsize,
     max_nonces: usize,
@@ -182,6 +190,8 @@ impl MemoryStore {
             clients: RwLock::default(),
             temporary: Mutex::new(Temporary { map: HashMap::new(), by_expiry: BinaryHeap::new() }),
             tokens: RwLock::default(),
+            token_expiry: Mutex::default(),
+            max_tokens: DEFAULT_MAX_TOKENS,
             nonces: std::array::from_fn(|_| Mutex::default()),
             live_nonces: AtomicUsize::new(0),
             max_nonces: DEFAULT_MAX_NONCES,
@@ -209,6 +219,17 @@ impl MemoryStore {
         self
     }
 
+    /// Caps stored token credentials (default [`DEFAULT_MAX_TOKENS`]).
+    pub fn with_max_tokens(mut self, max: usize) -> Self {
+        self.max_tokens = max;
+        self
+    }
+
+    /// How many token credentials are stored (including expired ones not yet dropped).
+    pub fn token_count(&self) -> usize {
+        self.tokens.read().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
     /// Registers (or replaces) a client.
     pub fn insert_client(&self, client: Client) {
         self.clients
@@ -219,6 +240,8 @@ impl MemoryStore {
 
     /// Registers the clients of a JSON array in the demo format:
     /// `{"client_id", "client_secret", "name", "redirect_uri": str|null, "rsa_public_key": PEM|null}`.
+    /// A null or empty `client_secret` means the client has no shared secret and signs with RSA
+    /// only; a client with neither a secret nor a key is refused, and so is the whole file.
     pub fn load_clients_json(&self, json: &str) -> Result<usize, ClientsError> {
         let value: serde_json::Value = serde_json::from_str(json).map_err(|e| ClientsError(e.to_string()))?;
         self.load_clients(value)
@@ -238,6 +261,14 @@ impl MemoryStore {
                 let key = RsaPublicKey::from_pem(&pem)
                     .map_err(|e| ClientsError(format!("client {}: {e}", c.consumer_key)))?;
                 c = c.with_rsa_public_key(key);
+            }
+            // A null or empty secret means none: such a client signs with RSA only, so it needs
+            // a key (without one it could never authenticate, or worse, with an empty HMAC key).
+            if c.shared_secret().is_none() && c.rsa_public_keys.is_empty() {
+                return Err(ClientsError(format!(
+                    "client {}: neither a client_secret nor an rsa_public_key",
+                    c.consumer_key
+                )));
             }
             clients.push(c);
         }
@@ -341,15 +372,39 @@ impl TemporaryCredentialStore for MemoryStore {
 #[async_trait]
 impl TokenCredentialStore for MemoryStore {
     async fn create_token(&self, credentials: TokenCredentials) -> Result<(), StoreError> {
-        self.tokens
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(credentials.token.clone(), Arc::new(credentials));
+        let now = self.clock.now();
+        let mut expiry = lock(&self.token_expiry);
+        let mut tokens = self.tokens.write().unwrap_or_else(PoisonError::into_inner);
+        // Drop what has expired, earliest first (an entry replaced since is left alone).
+        while let Some(Reverse((at, _))) = expiry.peek() {
+            if *at > now {
+                break;
+            }
+            if let Some(Reverse((at, token))) = expiry.pop()
+                && tokens.get(&token).is_some_and(|c| c.expires_at == Some(at))
+            {
+                tokens.remove(&token);
+            }
+        }
+        if tokens.len() >= self.max_tokens && !tokens.contains_key(&credentials.token) {
+            return Err(StoreError::CapacityExceeded);
+        }
+        if let Some(at) = credentials.expires_at {
+            expiry.push(Reverse((at, credentials.token.clone())));
+        }
+        tokens.insert(credentials.token.clone(), Arc::new(credentials));
         Ok(())
     }
 
     async fn token(&self, token: &str) -> Result<Option<Arc<TokenCredentials>>, StoreError> {
-        Ok(self.tokens.read().unwrap_or_else(PoisonError::into_inner).get(token).cloned())
+        let now = self.clock.now();
+        Ok(self
+            .tokens
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(token)
+            .filter(|c| !c.is_expired(now))
+            .cloned())
     }
 
     async fn revoke_token(&self, token: &str) -> Result<bool, StoreError> {
@@ -487,6 +542,27 @@ mod tests {
         assert_eq!(store.temporary_count(), 1);
     }
 
+    #[tokio::test]
+    async fn token_credentials_are_capped_and_expire() {
+        let clock = ManualClock::new(1000);
+        let store = MemoryStore::new().with_clock(clock.clone()).with_max_tokens(2);
+        let t = |tok: &str, exp: Option<u64>| TokenCredentials::new(tok, Secret::new("s"), "ck", "u").with_expiry(exp);
+        store.create_token(t("a", Some(1100))).await.unwrap();
+        store.create_token(t("b", None)).await.unwrap();
+        assert!(matches!(store.create_token(t("c", None)).await, Err(StoreError::CapacityExceeded)));
+        // Replacing an existing one is no growth.
+        store.create_token(t("b", None)).await.unwrap();
+        assert!(store.token("a").await.unwrap().is_some());
+        clock.set(1100);
+        assert!(store.token("a").await.unwrap().is_none(), "expired");
+        // Its place is freed on the next insert.
+        store.create_token(t("c", None)).await.unwrap();
+        assert_eq!(store.token_count(), 2);
+        assert!(store.revoke_token("b").await.unwrap());
+        store.create_token(t("d", Some(5000))).await.unwrap();
+        assert_eq!(store.token_count(), 2);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn races_have_exactly_one_winner() {
         for round in 0..100 {
@@ -523,6 +599,14 @@ mod tests {
             .unwrap();
         assert_eq!(n, 2);
         assert!(store.load_clients_json(r#"[{"client_id": "c", "rsa_public_key": "junk"}]"#).is_err());
+        // No secret and no key: refused (it could only be impersonated with an empty HMAC key).
+        for secret in ["null", "\"\""] {
+            let json = format!(r#"[{{"client_id": "d", "client_secret": {secret}, "rsa_public_key": null}}]"#);
+            let err = store.load_clients_json(&json).unwrap_err();
+            assert!(err.to_string().contains("neither"), "{err}");
+        }
+        assert!(store.clients.read().unwrap().get("d").is_none());
+        assert!(store.clients.read().unwrap().get("a").unwrap().shared_secret().is_some());
         assert!(store.load_clients_json(r#"{"not": "an array"}"#).is_err());
     }
 }

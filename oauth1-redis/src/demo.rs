@@ -2,6 +2,7 @@
 //! `OAUTH1_DEMO_REDIS_URL` is set, so several demo processes act as one provider; the memory
 //! store otherwise. Clients always come from the memory store (`OAUTH1_DEMO_CLIENTS`).
 
+use oauth1::Config;
 use oauth1::store::Stores;
 use oauth1_memory::demo::store_from_env;
 
@@ -13,5 +14,19 @@ pub fn stores_from_env() -> Result<Stores, Box<dyn std::error::Error>> {
     Ok(match std::env::var("OAUTH1_DEMO_REDIS_URL") {
         Ok(url) if !url.is_empty() => RedisStore::connect(&url)?.stores(memory),
         _ => Stores::single(memory),
+    })
+}
+
+/// The demo's provider settings ([`oauth1_memory::demo::config`]); with Redis, the consent
+/// page's anti-forgery key shared through it ([`RedisStore::shared_consent_key`]), so that
+/// the consent page of one demo process can be answered on another.
+pub async fn config_from_env() -> Result<Config, Box<dyn std::error::Error + Send + Sync>> {
+    let config = oauth1_memory::demo::config()?;
+    Ok(match std::env::var("OAUTH1_DEMO_REDIS_URL") {
+        Ok(url) if !url.is_empty() => {
+            let key = RedisStore::connect(&url)?.shared_consent_key().await?;
+            config.with_consent_key(key)
+        }
+        _ => config,
     })
 }

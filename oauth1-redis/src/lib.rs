@@ -32,6 +32,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use oauth1::consent::ConsentKey;
 use oauth1::signature::Secret;
 use oauth1::store::{
     Authorization, AuthorizeOutcome, ClientStore, NonceCheck, NonceKey, NonceStore, StoreError, Stores,
@@ -122,6 +123,8 @@ struct TokenRecord {
     user_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     realm: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expires_at: Option<u64>,
 }
 
 fn unavailable(e: impl std::fmt::Display) -> StoreError {
@@ -163,6 +166,25 @@ impl RedisStore {
     pub fn stores(self, clients: Arc<dyn ClientStore>) -> Stores {
         let this = Arc::new(self);
         Stores { clients, temporary: this.clone(), tokens: this.clone(), nonces: this }
+    }
+
+    /// The consent page's anti-forgery key ([`oauth1::consent`]) shared by every instance on
+    /// this Redis: the first call anywhere creates a random one (`SET <prefix>consent-key … NX`),
+    /// every later call reads it. Give it to [`Config::with_consent_key`](oauth1::Config::with_consent_key)
+    /// so that a consent page served by one instance can be answered on another. It is as
+    /// sensitive as the credentials kept next to it; to rotate it, delete the key and restart the
+    /// instances (pending consent pages then need a reload).
+    pub async fn shared_consent_key(&self) -> Result<ConsentKey, StoreError> {
+        let name = format!("{}consent-key", self.prefix);
+        let fresh = ConsentKey::random();
+        let mut set = redis::cmd("SET");
+        set.arg(&name).arg(fresh.to_hex()).arg("NX");
+        let _: Option<String> = self.query(&set).await?;
+        let stored: Option<String> = self.query(redis::cmd("GET").arg(&name)).await?;
+        stored
+            .as_deref()
+            .and_then(ConsentKey::from_hex)
+            .ok_or_else(|| StoreError::unavailable("redis: the shared consent key is missing or malformed"))
     }
 
     /// The key of kind `kind` (`n`, `t`, `k`) for `id`.
@@ -250,9 +272,16 @@ impl TokenCredentialStore for RedisStore {
             consumer_key: credentials.consumer_key,
             user_id: credentials.user_id,
             realm: credentials.realm,
+            expires_at: credentials.expires_at,
         };
         let json = serde_json::to_string(&record).map_err(unavailable)?;
-        let _: Option<String> = self.query(redis::cmd("SET").arg(self.key('k', &credentials.token)).arg(json)).await?;
+        let mut set = redis::cmd("SET");
+        set.arg(self.key('k', &credentials.token)).arg(json);
+        if let Some(at) = credentials.expires_at {
+            // Redis drops them when they expire.
+            set.arg("EXAT").arg(at.max(1));
+        }
+        let _: Option<String> = self.query(&set).await?;
         Ok(())
     }
 
@@ -260,7 +289,9 @@ impl TokenCredentialStore for RedisStore {
         let record: Option<TokenRecord> = self.get_json(redis::cmd("GET").arg(self.key('k', token))).await?;
         Ok(record.map(|r| {
             Arc::new(
-                TokenCredentials::new(r.token, Secret::new(r.secret), r.consumer_key, r.user_id).with_realm(r.realm),
+                TokenCredentials::new(r.token, Secret::new(r.secret), r.consumer_key, r.user_id)
+                    .with_realm(r.realm)
+                    .with_expiry(r.expires_at),
             )
         }))
     }

@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use oauth1::consent::ConsentKey;
 use oauth1::server::Grant;
 use oauth1::sign::Signer;
 use oauth1::signature::Secret;
@@ -17,7 +18,7 @@ use oauth1::store::{
 };
 use oauth1::{AuthorizationServer, Config};
 use oauth1_redis::RedisStore;
-use oauth1_tests::{CLIENT, Provider, SECRET, form, request, winners};
+use oauth1_tests::{CLIENT, Provider, SECRET, form, prerequisite, request, winners};
 
 struct RedisServer {
     child: Child,
@@ -25,9 +26,14 @@ struct RedisServer {
 }
 
 impl RedisServer {
-    fn start() -> RedisServer {
+    /// A fresh redis-server on a free port; `None` (the test is skipped, except in CI) when
+    /// redis-server is not installed.
+    fn start() -> Option<RedisServer> {
+        if !prerequisite("redis-server", "the Redis store's tests") {
+            return None;
+        }
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        Self::start_on(port)
+        Some(Self::start_on(port))
     }
 
     fn start_on(port: u16) -> RedisServer {
@@ -70,7 +76,10 @@ impl Drop for RedisServer {
 /// system clock (Redis expires keys by real time).
 fn provider_on(redis: &RedisServer, clients_from: &Provider) -> AuthorizationServer {
     let store = RedisStore::connect(&redis.url()).unwrap().with_prefix("test:");
-    AuthorizationServer::new(store.stores(clients_from.store.clone()), Config::default().with_realm("Photos"))
+    // Instances that serve one consent flow share the consent key (the page from one, the
+    // decision posted to another).
+    let config = Config::default().with_realm("Photos").with_consent_key(ConsentKey::from_bytes([42; 32]));
+    AuthorizationServer::new(store.stores(clients_from.store.clone()), config)
 }
 
 /// The fixture's client, signing with the current time.
@@ -84,7 +93,7 @@ fn now() -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nonces_are_atomic_and_expire_with_the_window() {
-    let redis = RedisServer::start();
+    let Some(redis) = RedisServer::start() else { return };
     let store = Arc::new(RedisStore::connect(&redis.url()).unwrap());
     let key = NonceKey { consumer_key: "a-b", token: None, timestamp: 1, nonce: "c" };
     let expires = now() + 300;
@@ -114,7 +123,7 @@ async fn nonces_are_atomic_and_expire_with_the_window() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn temporary_credentials_authorize_once_take_once_and_expire() {
-    let redis = RedisServer::start();
+    let Some(redis) = RedisServer::start() else { return };
     let store = Arc::new(RedisStore::connect(&redis.url()).unwrap());
     let expires = now() + 600;
     store
@@ -153,14 +162,20 @@ async fn temporary_credentials_authorize_once_take_once_and_expire() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_providers_act_as_one() {
-    let redis = RedisServer::start();
+    let Some(redis) = RedisServer::start() else { return };
     let fixture = Provider::new();
     let (a, b) = (provider_on(&redis, &fixture), provider_on(&redis, &fixture));
 
     // Issued by A, authorized on B, exchanged on A.
     let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
     let f = form(a.temporary_credentials(&req).await.unwrap().body());
-    let Grant::OutOfBand { verifier, .. } = b.grant(&f["oauth_token"], "alice").await.unwrap() else { panic!() };
+    // The consent page is served by A, the decision posted to B.
+    let page = a.pending_authorization(&f["oauth_token"]).await.unwrap();
+    let Grant::OutOfBand { verifier, .. } =
+        b.grant(&f["oauth_token"], "alice", &page.anti_forgery.proof()).await.unwrap()
+    else {
+        panic!()
+    };
     let req = signer()
         .token(&f["oauth_token"], &f["oauth_token_secret"])
         .verifier(&verifier)
@@ -181,7 +196,9 @@ async fn two_providers_act_as_one() {
     // Ten concurrent exchanges of one authorized temporary credential, spread over A and B.
     let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
     let f = form(b.temporary_credentials(&req).await.unwrap().body());
-    let Grant::OutOfBand { verifier, .. } = a.grant(&f["oauth_token"], "bob").await.unwrap() else { panic!() };
+    let Grant::OutOfBand { verifier, .. } = oauth1_tests::grant(&a, &f["oauth_token"], "bob").await.unwrap() else {
+        panic!()
+    };
     let tasks: Vec<_> = (0..10)
         .map(|i| {
             let server = if i % 2 == 0 { a.clone() } else { b.clone() };
@@ -199,7 +216,7 @@ async fn two_providers_act_as_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_down_is_503_and_service_resumes() {
-    let mut redis = RedisServer::start();
+    let Some(mut redis) = RedisServer::start() else { return };
     let fixture = Provider::new();
     let server = provider_on(&redis, &fixture);
     let initiate = |nonce: &str| {
@@ -228,7 +245,7 @@ async fn redis_down_is_503_and_service_resumes() {
 /// Round trips, counted by Redis itself (`INFO commandstats` after `CONFIG RESETSTAT`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_trips_per_request() {
-    let redis = RedisServer::start();
+    let Some(redis) = RedisServer::start() else { return };
     let fixture = Provider::new();
     let server = provider_on(&redis, &fixture);
     let mut conn = redis.client().await;
@@ -246,7 +263,10 @@ async fn round_trips_per_request() {
     let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
     let f = form(server.temporary_credentials(&req).await.unwrap().body());
     // Load the authorize script once, as a running provider would have.
-    let Grant::OutOfBand { verifier, .. } = server.grant(&f["oauth_token"], "alice").await.unwrap() else { panic!() };
+    let Grant::OutOfBand { verifier, .. } = oauth1_tests::grant(&server, &f["oauth_token"], "alice").await.unwrap()
+    else {
+        panic!()
+    };
 
     reset(&mut conn).await;
     let req = signer()
@@ -275,7 +295,7 @@ async fn round_trips_per_request() {
 #[test]
 fn the_two_demos_share_one_redis() {
     use oauth1_tests::process::{Demo, example_binary};
-    let redis = RedisServer::start();
+    let Some(redis) = RedisServer::start() else { return };
     let url = redis.url();
     let a = Demo::start(&example_binary("oauth1-warp", "photos"), &[("OAUTH1_DEMO_REDIS_URL", &url)]);
     let b = Demo::start(&example_binary("oauth1-rocket", "photos"), &[("OAUTH1_DEMO_REDIS_URL", &url)]);
@@ -288,9 +308,25 @@ fn the_two_demos_share_one_redis() {
     };
     let res = a.send(&printer.clone().callback("oob").sign(post(&a, "/initiate", "")).unwrap());
     let temp = form(res.body());
-    let res =
-        b.send(&post(&b, "/authorize", &format!("oauth_token={}&user=alice&decision=allow", temp["oauth_token"])));
-    assert_eq!(res.status(), 200);
+    // The consent page from A, the decision to B: they share the consent key through Redis.
+    let page = a.send(
+        &http::Request::get(format!("http://{}/authorize?oauth_token={}", a.addr, temp["oauth_token"]))
+            .body(Vec::new())
+            .unwrap(),
+    );
+    let html = String::from_utf8(page.body().clone()).unwrap();
+    let marker = "name=\"oauth1_consent\" value=\"";
+    let start = html.find(marker).unwrap() + marker.len();
+    let hidden = &html[start..start + html[start..].find('"').unwrap()];
+    let cookie = page.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let mut decision = post(
+        &b,
+        "/authorize",
+        &format!("oauth_token={}&user=alice&decision=allow&oauth1_consent={hidden}", temp["oauth_token"]),
+    );
+    decision.headers_mut().insert("cookie", cookie.parse().unwrap());
+    let res = b.send(&decision);
+    assert_eq!(res.status(), 200, "{}", String::from_utf8_lossy(res.body()));
     let verifier = form(res.body())["oauth_verifier"].clone();
     let res = a.send(
         &printer
@@ -313,4 +349,17 @@ fn the_two_demos_share_one_redis() {
     replay.headers_mut().insert("host", b.addr.parse().unwrap());
     let res = a.send(&replay);
     assert_eq!((res.status().as_u16(), form(res.body())["error"].as_str()), (401, "invalid_nonce"));
+}
+
+/// Instances on one Redis share one consent key: created once, read by all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consent_key_is_shared_through_redis() {
+    let Some(redis) = RedisServer::start() else { return };
+    let a = RedisStore::connect(&redis.url()).unwrap().with_prefix("test:");
+    let b = RedisStore::connect(&redis.url()).unwrap().with_prefix("test:");
+    let (ka, kb) = (a.shared_consent_key().await.unwrap(), b.shared_consent_key().await.unwrap());
+    assert_eq!(ka.to_hex(), kb.to_hex());
+    assert_eq!(a.shared_consent_key().await.unwrap().to_hex(), ka.to_hex(), "stable");
+    let other = RedisStore::connect(&redis.url()).unwrap().with_prefix("other:");
+    assert_ne!(other.shared_consent_key().await.unwrap().to_hex(), ka.to_hex(), "per prefix");
 }

@@ -7,12 +7,14 @@
 
 use std::net::SocketAddr;
 
+use oauth1::consent::ConsentProof;
 use oauth1::{AuthorizationServer, Error, ErrorKind};
 use oauth1_memory::demo;
 use oauth1_rocket::{Challenge, OAuth1, OAuthRequest, OAuthResponse, Signed, SignedForm};
 use rocket::fairing::AdHoc;
 use rocket::form::{Form, FromForm};
-use rocket::response::content::{RawHtml, RawJson};
+use rocket::http::CookieJar;
+use rocket::response::content::RawJson;
 use rocket::{State, get, post, routes};
 
 #[post("/initiate", data = "<req>")]
@@ -26,9 +28,14 @@ async fn token(server: &State<AuthorizationServer>, req: OAuthRequest) -> OAuthR
 }
 
 #[get("/authorize?<oauth_token>")]
-async fn consent(server: &State<AuthorizationServer>, oauth_token: Option<&str>) -> Result<RawHtml<String>, Challenge> {
+async fn consent(server: &State<AuthorizationServer>, oauth_token: Option<&str>) -> Result<OAuthResponse, Challenge> {
     let pending = server.pending_authorization(oauth_token.unwrap_or_default()).await?;
-    Ok(RawHtml(demo::consent_page(&pending)))
+    let mut res = http::Response::new(demo::consent_page(&pending).into_bytes());
+    let headers = res.headers_mut();
+    headers.insert("content-type", http::HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.extend(oauth1::consent::page_headers());
+    headers.insert("set-cookie", pending.anti_forgery.set_cookie(false));
+    Ok(OAuthResponse(res))
 }
 
 #[derive(FromForm)]
@@ -36,16 +43,24 @@ struct Decision<'r> {
     oauth_token: &'r str,
     user: Option<&'r str>,
     decision: &'r str,
+    #[field(name = "oauth1_consent")]
+    anti_forgery: Option<&'r str>,
 }
 
 #[post("/authorize", data = "<form>")]
-async fn decide(server: &State<AuthorizationServer>, form: Form<Decision<'_>>) -> Result<OAuthResponse, Challenge> {
+async fn decide(
+    server: &State<AuthorizationServer>,
+    cookies: &CookieJar<'_>,
+    form: Form<Decision<'_>>,
+) -> Result<OAuthResponse, Challenge> {
+    let cookie = cookies.get(oauth1::consent::COOKIE_NAME).map(|c| c.value().to_owned()).unwrap_or_default();
+    let proof = ConsentProof { cookie_value: &cookie, form_value: form.anti_forgery.unwrap_or_default() };
     match form.decision {
         "allow" => {
             let user = form.user.filter(|u| !u.is_empty()).ok_or_else(|| Error::missing("user"))?;
-            Ok(OAuthResponse(server.grant(form.oauth_token, user).await?.to_response()))
+            Ok(OAuthResponse(server.grant(form.oauth_token, user, &proof).await?.to_response()))
         }
-        "deny" => Ok(OAuthResponse(server.deny(form.oauth_token).await?.to_response())),
+        "deny" => Ok(OAuthResponse(server.deny(form.oauth_token, &proof).await?.to_response())),
         _ => Err(Error::with_description(ErrorKind::InvalidParameter, "decision must be allow or deny").into()),
     }
 }
@@ -75,7 +90,9 @@ fn public(file: Option<&str>, size: Option<&str>) -> RawJson<String> {
 #[rocket::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr: SocketAddr = demo::addr_from_env().parse()?;
-    let server = AuthorizationServer::new(oauth1_redis::demo::stores_from_env()?, demo::config());
+    let config = oauth1_redis::demo::config_from_env().await.map_err(|e| e as Box<dyn std::error::Error>)?;
+    let server = AuthorizationServer::new(oauth1_redis::demo::stores_from_env()?, config);
+    println!("{}", demo::PLAINTEXT_WARNING);
     let figment = rocket::Config::figment()
         .merge(("address", addr.ip()))
         .merge(("port", addr.port()))

@@ -8,13 +8,14 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
+use oauth1::consent::ConsentProof;
 use oauth1::encoding::decode_form;
 use oauth1::server::PendingAuthorization;
 use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind};
 use oauth1_memory::demo;
 use oauth1_warp::DEFAULT_BODY_LIMIT;
 use warp::Filter;
-use warp::http::Response;
+use warp::http::{HeaderMap, Response};
 
 fn json(body: String) -> Response<String> {
     let mut res = Response::new(body);
@@ -34,21 +35,37 @@ fn photos_from(
     ))
 }
 
+/// The consent page: the anti-forgery cookie, the page's security headers, the form.
+fn consent_page(pending: &PendingAuthorization) -> Response<String> {
+    let mut res = Response::new(demo::consent_page(pending));
+    let headers = res.headers_mut();
+    headers.insert("content-type", warp::http::HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.extend(oauth1::consent::page_headers());
+    headers.insert("set-cookie", pending.anti_forgery.set_cookie(false));
+    res
+}
+
 async fn decide(
     server: AuthorizationServer,
+    cookies: HeaderMap,
     form: HashMap<String, String>,
 ) -> Result<Response<Vec<u8>>, warp::Rejection> {
     let reject = |e: Error| warp::reject::custom(RejectedError(e));
-    let token = form.get("oauth_token").map(String::as_str).unwrap_or_default();
-    match form.get("decision").map(String::as_str) {
-        Some("allow") => {
-            let user = form.get("user").map(String::as_str).unwrap_or_default();
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    let token = field("oauth_token");
+    let proof = ConsentProof {
+        cookie_value: oauth1::consent::cookie_value(&cookies, oauth1::consent::COOKIE_NAME).unwrap_or_default(),
+        form_value: field(oauth1::consent::FORM_FIELD),
+    };
+    match field("decision") {
+        "allow" => {
+            let user = field("user");
             if user.is_empty() {
                 return Err(reject(Error::missing("user")));
             }
-            Ok(server.grant(token, user).await.map_err(reject)?.to_response())
+            Ok(server.grant(token, user, &proof).await.map_err(reject)?.to_response())
         }
-        Some("deny") => Ok(server.deny(token).await.map_err(reject)?.to_response()),
+        "deny" => Ok(server.deny(token, &proof).await.map_err(reject)?.to_response()),
         _ => Err(reject(Error::with_description(ErrorKind::InvalidParameter, "decision must be allow or deny"))),
     }
 }
@@ -68,7 +85,9 @@ async fn recover_all(err: warp::Rejection) -> Result<warp::reply::Response, warp
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let server = AuthorizationServer::new(oauth1_redis::demo::stores_from_env()?, demo::config());
+    let config = oauth1_redis::demo::config_from_env().await.map_err(|e| e as Box<dyn std::error::Error>)?;
+    let server = AuthorizationServer::new(oauth1_redis::demo::stores_from_env()?, config);
+    println!("{}", demo::PLAINTEXT_WARNING);
     let protector = server.resource_protector();
 
     let initiate = warp::path!("initiate").and(oauth1_warp::temporary_credentials(server.clone(), DEFAULT_BODY_LIMIT));
@@ -76,14 +95,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let consent = warp::path!("authorize")
         .and(warp::get())
         .and(oauth1_warp::pending_authorization(server.clone()))
-        .map(|pending: PendingAuthorization| warp::reply::html(demo::consent_page(&pending)));
+        .map(|pending: PendingAuthorization| consent_page(&pending));
     let decision = {
         let server = server.clone();
         warp::path!("authorize")
             .and(warp::post())
             .and(warp::body::content_length_limit(DEFAULT_BODY_LIMIT))
+            .and(warp::header::headers_cloned())
             .and(warp::body::form::<HashMap<String, String>>())
-            .and_then(move |form| decide(server.clone(), form))
+            .and_then(move |cookies, form| decide(server.clone(), cookies, form))
     };
     let query_pairs = warp::query::raw().or(warp::any().map(String::new)).unify();
     let photos_get = warp::path!("photos")

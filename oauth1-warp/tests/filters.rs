@@ -248,7 +248,7 @@ async fn three_legged_flow_every_transport_method_and_callback() {
                 assert_eq!(res.status(), 200, "{transport:?} {method:?} {callback}: {}", body_text(&res));
                 let f = form(res.body());
                 let (token, secret) = (f["oauth_token"].clone(), f["oauth_token_secret"].clone());
-                let grant = p.server.grant(&token, "alice").await.unwrap();
+                let grant = oauth1_tests::grant(&p.server, &token, "alice").await.unwrap();
                 let res = grant.to_response();
                 let verifier = match callback {
                     "oob" => {

@@ -53,6 +53,10 @@ pub enum ErrorKind {
     BodyHashInvalid,
     /// The resource owner denied the request (400; normally sent inside a redirect).
     AccessDenied,
+    /// A consent decision without the consent page's anti-forgery values, or with values of
+    /// another page (403): a cross-site request, or a form replayed from elsewhere
+    /// ([`crate::consent`]). Nothing was changed.
+    ConsentForgery,
     /// The HTTP method is not allowed at this endpoint (405).
     MethodNotAllowed,
     /// The request body is larger than the configured limit (413).
@@ -76,6 +80,7 @@ impl ErrorKind {
             | AccessDenied => StatusCode::BAD_REQUEST,
             TimestampRefused | InvalidClient | InvalidToken | InvalidSignature | InvalidNonce | InvalidVerifier
             | BodyHashInvalid => StatusCode::UNAUTHORIZED,
+            ConsentForgery => StatusCode::FORBIDDEN,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -98,6 +103,7 @@ impl ErrorKind {
             InvalidSignature | BodyHashInvalid => "invalid_signature",
             InvalidNonce => "invalid_nonce",
             AccessDenied => "access_denied",
+            ConsentForgery => "invalid_consent",
             MethodNotAllowed => "method_not_allowed",
             PayloadTooLarge => "request_too_large",
             TemporarilyUnavailable => "temporarily_unavailable",
@@ -121,6 +127,7 @@ impl ErrorKind {
             InvalidNonce => "nonce_used",
             InvalidVerifier => "verifier_invalid",
             AccessDenied => "permission_denied",
+            ConsentForgery => "permission_unknown",
             MethodNotAllowed => "method_not_allowed",
             TemporarilyUnavailable => "temporarily_unavailable",
         }

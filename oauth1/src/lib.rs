@@ -10,6 +10,7 @@
 //! * [`signature`]: HMAC-SHA1/256/512, RSA-SHA1/256/512, PLAINTEXT and a per-server registry;
 //! * [`encoding`]: the §3.6 percent-encoding;
 //! * [`sign`]: a client-side signer for tests and integrations;
+//! * [`consent`]: anti-forgery values and headers for the resource owner's consent page;
 //! * [`error`], [`response`]: one error type with its status, Authlib error code and
 //!   `oauth_problem`, and the responses built from it;
 //!
@@ -47,6 +48,7 @@
 #![warn(missing_docs)]
 
 pub mod clock;
+pub mod consent;
 pub mod encoding;
 pub mod error;
 pub mod generate;

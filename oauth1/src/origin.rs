@@ -5,9 +5,15 @@
 //! maybe another host, so where the origin comes from is a deployment policy:
 //!
 //! * [`Origin::host`] (the default, `http`): the `Host` header (or the request URI's authority
-//!   when there is no `Host`, as with HTTP/2) and a scheme you configure;
+//!   when there is no `Host`, as with HTTP/2) and a scheme you configure. The client chooses
+//!   the `Host`: a request signed for another of the client's providers with the same
+//!   credentials, sent here with that provider's name as `Host`, verifies. Fine for local
+//!   development and tests; in production use `fixed` or `allowed_hosts`;
 //! * [`Origin::fixed`]: one public origin, e.g. `https://api.example.com`, whatever the request
-//!   says: the safest choice for a service with one public name;
+//!   says: the safest choice for a service with one public name, and **the one to use in
+//!   production**;
+//! * [`Origin::allowed_hosts`]: the `Host` header when it is one of yours (a 400 otherwise),
+//!   for a service with several public names;
 //! * [`Origin::forwarded`]: trust `Forwarded` (RFC 7239) or `X-Forwarded-Proto` /
 //!   `X-Forwarded-Host` set by your proxy. Only use it when a proxy you run overwrites these
 //!   headers; otherwise clients choose them.
@@ -31,9 +37,21 @@ pub struct Origin(Kind);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Kind {
-    Host { scheme: String },
-    Fixed { scheme: String, authority: String },
-    Forwarded { default_scheme: String },
+    Host {
+        scheme: String,
+    },
+    /// Normalized `host[:port]`s, in the order given.
+    AllowedHosts {
+        scheme: String,
+        hosts: Vec<String>,
+    },
+    Fixed {
+        scheme: String,
+        authority: String,
+    },
+    Forwarded {
+        default_scheme: String,
+    },
 }
 
 fn valid_scheme(s: &str) -> Result<String, Error> {
@@ -123,6 +141,25 @@ impl Origin {
         Ok(Origin(Kind::Host { scheme: valid_scheme(scheme)? }))
     }
 
+    /// The `Host` header, when it names one of `hosts` (`host` or `host:port`, compared
+    /// after normalization: case, default port), with a fixed scheme; any other `Host` is a 400.
+    /// For a service known by several names: unlike [`Origin::host`], a request signed for a
+    /// host that is not yours, sent with that `Host`, is refused.
+    ///
+    /// ```
+    /// use oauth1::Origin;
+    /// let o = Origin::allowed_hosts("https", ["api.example.com", "API.example.net:443"]).unwrap();
+    /// assert_eq!(o.to_string(), "https://{api.example.com,api.example.net}");
+    /// ```
+    pub fn allowed_hosts<'h>(scheme: &str, hosts: impl IntoIterator<Item = &'h str>) -> Result<Self, Error> {
+        let scheme = valid_scheme(scheme)?;
+        let hosts = hosts.into_iter().map(|h| normalize_authority(&scheme, h)).collect::<Result<Vec<_>, _>>()?;
+        if hosts.is_empty() {
+            return Err(Error::malformed("an allowlist needs at least one host"));
+        }
+        Ok(Origin(Kind::AllowedHosts { scheme, hosts }))
+    }
+
     /// One public origin such as `https://api.example.com` or `http://localhost:8000`.
     pub fn fixed(origin: &str) -> Result<Self, Error> {
         let uri: Uri = origin.parse().map_err(|_| Error::malformed("invalid origin"))?;
@@ -156,6 +193,18 @@ impl Origin {
                 out.push_str("://");
                 push_authority(scheme, request_host(uri, headers)?, out)?;
             }
+            Kind::AllowedHosts { scheme, hosts } => {
+                let start = out.len();
+                out.push_str(scheme);
+                out.push_str("://");
+                let host_start = out.len();
+                push_authority(scheme, request_host(uri, headers)?, out)?;
+                let host = out.get(host_start..).unwrap_or_default();
+                if !hosts.iter().any(|h| h == host) {
+                    out.truncate(start);
+                    return Err(Error::malformed("this Host is not served here"));
+                }
+            }
             Kind::Forwarded { default_scheme } => {
                 let (proto, host) = forwarded_values(headers);
                 let scheme = match proto {
@@ -186,6 +235,7 @@ impl fmt::Display for Origin {
         match &self.0 {
             Kind::Fixed { scheme, authority } => write!(f, "{scheme}://{authority}"),
             Kind::Host { scheme } => write!(f, "{scheme}://<Host>"),
+            Kind::AllowedHosts { scheme, hosts } => write!(f, "{scheme}://{{{}}}", hosts.join(",")),
             Kind::Forwarded { default_scheme } => write!(f, "<forwarded, default {default_scheme}>"),
         }
     }
@@ -283,6 +333,19 @@ mod tests {
         }
         assert!(resolve(&o, &[]).is_err(), "no host at all");
         assert!(resolve(&o, &[("host", "a"), ("host", "b")]).is_err());
+    }
+
+    #[test]
+    fn allowed_hosts_refuse_other_hosts() {
+        let o = Origin::allowed_hosts("https", ["api.example.com", "api.example.net:8443"]).unwrap();
+        assert_eq!(resolve(&o, &[("host", "API.example.com:443")]).unwrap(), "https://api.example.com");
+        assert_eq!(resolve(&o, &[("host", "api.example.net:8443")]).unwrap(), "https://api.example.net:8443");
+        // The attack: a request signed for another of the client's providers, sent with its Host.
+        for h in ["other.example.com", "api.example.net", "api.example.com:8443", "api.example.com.evil.test"] {
+            assert!(resolve(&o, &[("host", h)]).is_err(), "{h}");
+        }
+        assert!(Origin::allowed_hosts("https", []).is_err());
+        assert!(Origin::allowed_hosts("https", ["user@evil.test"]).is_err());
     }
 
     #[test]

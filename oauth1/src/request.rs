@@ -378,16 +378,35 @@ impl<'a> SignedRequest<'a> {
             .params
             .iter()
             .map(|p| {
-                let value = if p.is_protocol() && has_percent_escape(&p.value) {
-                    decode(&p.value, Plus::Literal).unwrap_or(Cow::Borrowed(p.value.as_ref()))
-                } else {
-                    Cow::Borrowed(p.value.as_ref())
-                };
+                let value = if p.is_protocol() { decoded_again(&p.value) } else { Cow::Borrowed(p.value.as_ref()) };
                 Param { name: Cow::Borrowed(p.name.as_ref()), value, source: p.source }
             })
             .collect();
         sort_params(&mut params);
         Some(params)
+    }
+}
+
+/// A protocol value as the interop fallback signs it: decoded a second time when it still
+/// holds a `%XX` escape, unchanged otherwise (also when the second decoding fails).
+///
+/// When a signature matched through the fallback
+/// ([`SignatureMatch::DoubleDecoded`](crate::signature::SignatureMatch)), *these* are the values
+/// the signature covers, so they are the ones every policy decision must use: the nonce, the
+/// callback, the verifier. (Otherwise re-encoding `a` as `%2561` would give a captured request a
+/// new nonce and the same base string: a replay.)
+///
+/// ```
+/// use oauth1::request::decoded_again;
+/// assert_eq!(decoded_again("%61bc"), "abc");
+/// assert_eq!(decoded_again("abc"), "abc");
+/// assert_eq!(decoded_again("100%"), "100%");
+/// ```
+pub fn decoded_again(value: &str) -> Cow<'_, str> {
+    if has_percent_escape(value) {
+        decode(value, Plus::Literal).unwrap_or(Cow::Borrowed(value))
+    } else {
+        Cow::Borrowed(value)
     }
 }
 

@@ -15,6 +15,25 @@
 //!
 //! A store failure is a 503; it never turns into acceptance.
 //!
+//! Safe by default, with every unsafe choice named as such:
+//!
+//! * a client without a shared secret ([`Client::rsa_only`]) can only sign with RSA; HMAC
+//!   and PLAINTEXT never accept an empty consumer secret;
+//! * when a signature matched through the [interop fallback](crate::signature::InteropFallback),
+//!   the nonce, callback and verifier are the values it covers (decoded twice), so a re-encoded
+//!   replay is still a replay;
+//! * a client that registered callbacks gets its verifier only at one of them
+//!   ([`CallbackPolicy::RegisteredWhenPresent`]); callbacks and realms are bounded
+//!   ([`MAX_CALLBACK_LEN`], [`MAX_REALM_LEN`]) and non-ASCII callbacks percent-encoded;
+//! * PLAINTEXT is refused unless the base string URI is `https`
+//!   ([`Config::insecure_allow_plaintext_over_http`]) and needs a nonce like every method
+//!   ([`Config::insecure_allow_plaintext_without_nonce`]);
+//! * consent decisions need the consent page's anti-forgery values ([`crate::consent`]), and a
+//!   decision is final: `deny` never destroys authorized credentials;
+//! * token credentials may expire ([`Config::with_token_lifetime`]);
+//! * [`Config::opaque_errors`] gives one answer for an unknown consumer key, an unknown token
+//!   and a bad signature.
+//!
 //! ```
 //! # use std::sync::Arc;
 //! use oauth1::server::{AuthorizationServer, Config};
@@ -33,10 +52,11 @@ use http::{Method, Response, StatusCode};
 use tracing::info;
 
 use crate::clock::{Clock, SystemClock};
+use crate::consent::{AntiForgery, ConsentKey, ConsentProof};
 use crate::error::{Detail, Error, ErrorKind};
 use crate::generate::{RandomTokens, TokenGenerator, random_string};
 use crate::origin::Origin;
-use crate::request::{ParseOptions, SignedRequest, announces_body, is_form};
+use crate::request::{ParseOptions, SignedRequest, announces_body, decoded_again, is_form};
 use crate::response::{form_encode, form_response};
 use crate::signature::{
     InteropFallback, Secret, SignatureMatch, SignatureMethods, VerifyingKeys, ct_eq_str, method_name,
@@ -47,16 +67,34 @@ use crate::store::{
 };
 
 /// Which callbacks a temporary credential request may name
-/// ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)).
+/// ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)). `oob` is always
+/// allowed; every URI must also have an allowed scheme ([`Config::callback_schemes`]).
+///
+/// The callback is where the verifier goes: a client that registered its callbacks must not be
+/// able to have the verifier sent anywhere else, which the default enforces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CallbackPolicy {
-    /// `oob` or any absolute URI whose scheme is allowed (default).
+    /// A client with registered callbacks must name one of them (to which the request may add
+    /// query parameters); a client that registered none may name any URI (default).
     #[default]
-    AllowedSchemes,
-    /// `oob` or one of the client's registered callbacks, to which the request may add query
-    /// parameters.
+    RegisteredWhenPresent,
+    /// Every client must name one of its registered callbacks; a client that registered none
+    /// may only use `oob`.
     Registered,
+    /// **Unsafe**: any URI, even when the client registered its callbacks. Anybody holding a
+    /// client's credentials can then have a resource owner's verifier sent to a host of their
+    /// choosing (an open redirect). Only for providers whose clients cannot register callbacks.
+    InsecureAnyUri,
 }
+
+/// The longest `oauth_callback` accepted, in bytes, after non-ASCII characters are
+/// percent-encoded (it is stored with the temporary credentials): 400 beyond it.
+pub const MAX_CALLBACK_LEN: usize = 2048;
+/// The longest `realm` accepted from a temporary credential request, in bytes (it is stored
+/// with the credentials): 400 beyond it.
+pub const MAX_REALM_LEN: usize = 256;
+/// The longest resource-owner id [`AuthorizationServer::grant`] stores, in bytes.
+pub const MAX_USER_ID_LEN: usize = 256;
 
 /// Extra parameters for the token credentials response (e.g. `user_id`, `screen_name`).
 pub type TokenResponseHook = Arc<dyn Fn(&TokenCredentials) -> Vec<(String, String)> + Send + Sync>;
@@ -79,10 +117,13 @@ pub struct Config {
     pub realm: Option<String>,
     /// Callback URI schemes accepted (default `http`, `https`).
     pub callback_schemes: Vec<String>,
-    /// Whether callbacks must be registered for the client.
+    /// Whether callbacks must be registered for the client (default
+    /// [`CallbackPolicy::RegisteredWhenPresent`]).
     pub callback_policy: CallbackPolicy,
     /// Lifetime of temporary credentials, in seconds (default 600).
     pub temporary_ttl: u64,
+    /// Lifetime of token credentials, in seconds; `None` (default): until revoked.
+    pub token_ttl: Option<u64>,
     /// Refuse `oauth_*` parameters the endpoint does not use (400, default on; RFC 5849 §3.2).
     pub reject_unknown_protocol_parameters: bool,
     /// Require `oauth_body_hash` on protected requests with a body that is not a form.
@@ -93,6 +134,21 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
     /// Extra token-response parameters.
     pub token_response: Option<TokenResponseHook>,
+    /// **Unsafe**: accept PLAINTEXT when the base string URI is not `https` (default `false`).
+    /// PLAINTEXT sends the secrets themselves, so RFC 5849 §3.4.4 only permits it over TLS.
+    /// Set with [`Config::insecure_allow_plaintext_over_http`].
+    pub insecure_plaintext_over_http: bool,
+    /// **Unsafe**: accept PLAINTEXT requests without `oauth_timestamp` and `oauth_nonce`, as
+    /// RFC 5849 §3.1 allows (default `false`: such a request could be replayed as it is). Set
+    /// with [`Config::insecure_allow_plaintext_without_nonce`].
+    pub insecure_plaintext_without_nonce: bool,
+    /// Answer an unknown consumer key, an unknown token and a bad signature alike (401
+    /// `invalid_signature`), so that responses do not tell which consumer keys and tokens
+    /// exist (default `false`: Authlib's distinct codes). Set with [`Config::opaque_errors`].
+    pub opaque_errors: bool,
+    /// The key of the consent page's anti-forgery values ([`crate::consent`]); random per
+    /// `Config::default()`. Set with [`Config::with_consent_key`].
+    pub consent_key: ConsentKey,
 }
 
 impl Default for Config {
@@ -107,11 +163,16 @@ impl Default for Config {
             callback_schemes: vec!["http".into(), "https".into()],
             callback_policy: CallbackPolicy::default(),
             temporary_ttl: 600,
+            token_ttl: None,
             reject_unknown_protocol_parameters: true,
             require_body_hash: false,
             tokens: Arc::new(RandomTokens::default()),
             clock: Arc::new(SystemClock),
             token_response: None,
+            insecure_plaintext_over_http: false,
+            insecure_plaintext_without_nonce: false,
+            opaque_errors: false,
+            consent_key: ConsentKey::random(),
         }
     }
 }
@@ -128,6 +189,10 @@ impl fmt::Debug for Config {
             .field("callback_schemes", &self.callback_schemes)
             .field("callback_policy", &self.callback_policy)
             .field("temporary_ttl", &self.temporary_ttl)
+            .field("token_ttl", &self.token_ttl)
+            .field("insecure_plaintext_over_http", &self.insecure_plaintext_over_http)
+            .field("insecure_plaintext_without_nonce", &self.insecure_plaintext_without_nonce)
+            .field("opaque_errors", &self.opaque_errors)
             .finish_non_exhaustive()
     }
 }
@@ -167,6 +232,53 @@ impl Config {
     /// Sets the callback policy.
     pub fn with_callback_policy(mut self, policy: CallbackPolicy) -> Self {
         self.callback_policy = policy;
+        self
+    }
+
+    /// **Unsafe**: accepts PLAINTEXT (once [allowed](Self::allow_signature_method)) when the
+    /// base string URI is `http`. PLAINTEXT puts the consumer and token secrets on the wire, so
+    /// RFC 5849 §3.4.4 permits it only over TLS, and by default a PLAINTEXT request whose base
+    /// string URI is not `https` is refused (400 `unsupported_signature_method`). Behind a
+    /// TLS-terminating proxy, set the origin instead ([`Origin::fixed`]). For local tests and
+    /// demos only.
+    pub fn insecure_allow_plaintext_over_http(mut self) -> Self {
+        self.insecure_plaintext_over_http = true;
+        self
+    }
+
+    /// **Unsafe**: accepts PLAINTEXT requests that omit both `oauth_timestamp` and
+    /// `oauth_nonce` (RFC 5849 §3.1 allows it). Such a request has no nonce to record, so the
+    /// same request is accepted again whenever it is replayed; by default PLAINTEXT requests
+    /// need a timestamp and a nonce like every other method.
+    pub fn insecure_allow_plaintext_without_nonce(mut self) -> Self {
+        self.insecure_plaintext_without_nonce = true;
+        self
+    }
+
+    /// One answer for an unknown consumer key, an unknown token and a wrong signature: 401
+    /// `invalid_signature` ("Invalid credentials or signature"). The verification already runs
+    /// with a dummy secret for unknown keys and tokens, so the timing does not tell them apart
+    /// either (except RSA, whose verification is skipped when the consumer is unknown); with
+    /// this on, the response does not either. The cost: clients and their developers lose the
+    /// precise reason, so keep it off while integrating and turn it on where enumeration of
+    /// consumer keys or tokens matters.
+    pub fn opaque_errors(mut self, on: bool) -> Self {
+        self.opaque_errors = on;
+        self
+    }
+
+    /// Token credentials expire `seconds` after they are issued (default: never, until
+    /// revoked). Expired ones are refused with `invalid_token`, and stores may drop them.
+    pub fn with_token_lifetime(mut self, seconds: u64) -> Self {
+        self.token_ttl = Some(seconds);
+        self
+    }
+
+    /// The key of the consent page's anti-forgery values. Give every process that serves one
+    /// consent flow (the page from one, the decision posted to another) the same key; by
+    /// default each `Config` makes a random one.
+    pub fn with_consent_key(mut self, key: ConsentKey) -> Self {
+        self.consent_key = key;
         self
     }
 
@@ -314,6 +426,15 @@ fn store_error(e: StoreError) -> Error {
     Error::with_description(ErrorKind::TemporarilyUnavailable, format!("{e}"))
 }
 
+/// A protocol value as the matched signature covers it: decoded twice when the interop fallback
+/// matched (see [`decoded_again`]), as parsed otherwise.
+fn signed_value(value: &str, matched: SignatureMatch) -> Cow<'_, str> {
+    match matched {
+        SignatureMatch::Rfc => Cow::Borrowed(value),
+        SignatureMatch::DoubleDecoded => decoded_again(value),
+    }
+}
+
 fn non_empty(v: Option<&str>) -> Option<&str> {
     v.filter(|s| !s.is_empty())
 }
@@ -337,6 +458,33 @@ fn check_callback(callback: &str, schemes: &[String]) -> Result<(), Error> {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     crate::origin::normalize_authority(&scheme.to_ascii_lowercase(), authority).map_err(|_| invalid())?;
     Ok(())
+}
+
+/// The callback as a URI: non-ASCII characters (an IRI, RFC 3987 §3.1) percent-encoded as
+/// UTF-8, so that it can be sent in a `Location` header.
+fn callback_uri(callback: &str) -> Cow<'_, str> {
+    if callback.is_ascii() {
+        return Cow::Borrowed(callback);
+    }
+    let mut out = String::with_capacity(callback.len() * 3);
+    for c in callback.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push('%');
+                out.push(char::from(crate::encoding::hex_upper(b >> 4)));
+                out.push(char::from(crate::encoding::hex_upper(b)));
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn invalid_callback() -> Error {
+    Error::with_description(ErrorKind::InvalidParameter, "Invalid \"oauth_callback\" value")
+        .with_detail(Detail::ParameterRejected("oauth_callback".into()))
 }
 
 /// Whether `callback` is `registered`, possibly with query parameters added.
@@ -372,6 +520,49 @@ impl Inner {
         self.config.clock.now()
     }
 
+    /// The consent page's anti-forgery values came back for this token.
+    fn check_consent(&self, oauth_token: &str, proof: &ConsentProof<'_>) -> Result<(), Error> {
+        if proof.verify(&self.config.consent_key, oauth_token) {
+            Ok(())
+        } else {
+            Err(Error::with_description(
+                ErrorKind::ConsentForgery,
+                "the decision did not come from this consent page (anti-forgery values missing or wrong)",
+            ))
+        }
+    }
+
+    /// `oob` or an absolute URI with an allowed scheme, no longer than [`MAX_CALLBACK_LEN`].
+    fn check_callback_shape(&self, callback: &str) -> Result<(), Error> {
+        if callback_uri(callback).len() > MAX_CALLBACK_LEN {
+            return Err(Error::with_description(ErrorKind::InvalidParameter, "\"oauth_callback\" is too long")
+                .with_detail(Detail::ParameterRejected("oauth_callback".into())));
+        }
+        check_callback(callback, &self.config.callback_schemes)
+    }
+
+    /// Whether `client` may have its verifier sent to `callback` (a URI, not `oob`) under the
+    /// configured [`CallbackPolicy`].
+    fn callback_allowed(&self, client: &Client, callback: &str, matched: SignatureMatch) -> bool {
+        let registered = || {
+            client.callbacks.iter().any(|r| {
+                let r = callback_uri(r);
+                // Through the interop fallback the client signed its registered callback decoded
+                // a second time; accept that form only when the scheme, host and path are the
+                // same in both (the second decoding only touched the query).
+                matches_registered(callback, &r)
+                    || (matched == SignatureMatch::DoubleDecoded
+                        && r.split(['?', '#']).next().is_some_and(|head| !head.contains('%'))
+                        && matches_registered(callback, &decoded_again(&r)))
+            })
+        };
+        match self.config.callback_policy {
+            CallbackPolicy::RegisteredWhenPresent => client.callbacks.is_empty() || registered(),
+            CallbackPolicy::Registered => registered(),
+            CallbackPolicy::InsecureAnyUri => true,
+        }
+    }
+
     /// Steps 2–4 of the module docs: parameters, method, timestamp.
     fn check_parameters(&self, signed: &SignedRequest<'_>, endpoint: Endpoint) -> Result<Option<u64>, Error> {
         if non_empty(signed.consumer_key()).is_none() {
@@ -381,7 +572,11 @@ impl Inner {
             Endpoint::Temporary => {
                 match non_empty(signed.callback()) {
                     None => return Err(Error::missing("oauth_callback")),
-                    Some(cb) => check_callback(cb, &self.config.callback_schemes)?,
+                    Some(cb) => self.check_callback_shape(cb)?,
+                }
+                if signed.realm().is_some_and(|r| r.len() > MAX_REALM_LEN) {
+                    return Err(Error::with_description(ErrorKind::InvalidParameter, "\"realm\" is too long")
+                        .with_detail(Detail::ParameterRejected("realm".into())));
                 }
                 if non_empty(signed.token()).is_some() {
                     return Err(unsupported("oauth_token"));
@@ -436,7 +631,22 @@ impl Inner {
         if non_empty(signed.signature()).is_none() {
             return Err(Error::missing("oauth_signature"));
         }
-        self.config.signature_methods.resolve(method_name)?;
+        let method = self.config.signature_methods.resolve(method_name)?;
+        // A method that does not sign the base string (PLAINTEXT) sends the secrets: TLS only
+        // (RFC 5849 §3.4.4), unless explicitly allowed.
+        if !method.uses_base_string()
+            && !self.config.insecure_plaintext_over_http
+            && !signed.base_string_uri().starts_with("https://")
+        {
+            return Err(Error::with_description(
+                ErrorKind::UnsupportedSignatureMethod,
+                "this signature method is only accepted over https",
+            ));
+        }
+        // Without a nonce the request can be replayed as it is: only when explicitly allowed.
+        if timestamp.is_none() && !self.config.insecure_plaintext_without_nonce {
+            return Err(Error::missing("oauth_timestamp"));
+        }
         if nonce.is_some_and(|n| n.len() > 255) {
             return Err(Error::with_description(ErrorKind::InvalidParameter, "\"oauth_nonce\" is too long")
                 .with_detail(Detail::ParameterRejected("oauth_nonce".into())));
@@ -487,21 +697,36 @@ impl Inner {
                 token_known = temporary.is_some();
             }
             (Endpoint::Resource, Some(t)) => {
-                token =
-                    self.stores.tokens.token(t).await.map_err(store_error)?.filter(|c| c.consumer_key == consumer_key);
+                let now = self.now();
+                token = self
+                    .stores
+                    .tokens
+                    .token(t)
+                    .await
+                    .map_err(store_error)?
+                    .filter(|c| c.consumer_key == consumer_key && !c.is_expired(now));
                 token_known = token.is_some();
             }
             _ => {}
         }
 
-        if let Some(c) = &client
-            && let Some(allowed) = &c.signature_methods
-            && !allowed.iter().any(|m| m == method.name())
-        {
-            return Err(Error::with_description(
-                ErrorKind::UnsupportedSignatureMethod,
-                "this client may not use that signature method",
-            ));
+        if let Some(c) = &client {
+            let restricted =
+                c.signature_methods.as_ref().is_some_and(|allowed| !allowed.iter().any(|m| m == method.name()));
+            // A client without a shared secret never signs with one: an empty HMAC key or the
+            // PLAINTEXT signature `&` is known to everybody (RFC 5849 §3.4.2, §3.4.4).
+            if restricted || (method.uses_shared_secret() && c.shared_secret().is_none()) {
+                if self.config.opaque_errors {
+                    return Err(Error::with_description(
+                        ErrorKind::InvalidSignature,
+                        "Invalid credentials or signature",
+                    ));
+                }
+                return Err(Error::with_description(
+                    ErrorKind::UnsupportedSignatureMethod,
+                    "this client may not use that signature method",
+                ));
+            }
         }
 
         let token_secret = match (&temporary, &token, token_value) {
@@ -514,11 +739,16 @@ impl Inner {
         };
         let no_keys = [];
         let keys = VerifyingKeys {
-            consumer_secret: client.as_ref().map_or(self.dummy_secret.expose(), |c| c.secret.expose()),
+            consumer_secret: client
+                .as_ref()
+                .map_or(self.dummy_secret.expose(), |c| c.shared_secret().map_or("", Secret::expose)),
             token_secret,
             rsa_public_keys: client.as_ref().map_or(&no_keys[..], |c| &c.rsa_public_keys),
         };
         let verified = signed.verify_signature(method, &keys, self.config.interop_fallback);
+        if self.config.opaque_errors && (client.is_none() || !token_known || verified.is_err()) {
+            return Err(Error::with_description(ErrorKind::InvalidSignature, "Invalid credentials or signature"));
+        }
         let Some(client) = client else {
             return Err(Error::with_description(ErrorKind::InvalidClient, "Invalid \"oauth_consumer_key\""));
         };
@@ -529,9 +759,19 @@ impl Inner {
             ));
         }
         let matched = verified?;
+        // Through the interop fallback the signature covers the protocol values decoded twice:
+        // those are the ones that count from here on. The client and token were looked up by
+        // the values decoded once; if a second decoding would name another one, the signature
+        // is not theirs.
+        if matched == SignatureMatch::DoubleDecoded
+            && (decoded_again(consumer_key) != consumer_key || token_value.is_some_and(|t| decoded_again(t) != t))
+        {
+            return Err(Error::with_description(ErrorKind::InvalidSignature, "Invalid \"oauth_signature\""));
+        }
 
         if let (Some(ts), Some(nonce)) = (timestamp, non_empty(signed.nonce())) {
-            let key = NonceKey { consumer_key, token: token_value, timestamp: ts, nonce };
+            let nonce = signed_value(nonce, matched);
+            let key = NonceKey { consumer_key, token: token_value, timestamp: ts, nonce: &nonce };
             let expires_at = ts.saturating_add(self.config.timestamp_past).saturating_add(1);
             if self.stores.nonces.check_and_insert(&key, expires_at).await.map_err(store_error)? == NonceCheck::Replayed
             {
@@ -590,12 +830,19 @@ pub struct PendingAuthorization {
     pub callback: String,
     /// The requested realm.
     pub realm: Option<String>,
+    /// The anti-forgery values for this page view: set the cookie, put the form value in a
+    /// hidden field, and hand both back to [`AuthorizationServer::grant`] or
+    /// [`AuthorizationServer::deny`] ([`crate::consent`]).
+    pub anti_forgery: AntiForgery,
 }
 
 impl PendingAuthorization {
-    /// A pending request (for tests and custom stores).
+    /// A pending request (for tests and custom stores), with anti-forgery values under a
+    /// random key of its own: no server accepts them.
     pub fn new(token: impl Into<String>, client: Client, callback: impl Into<String>, realm: Option<String>) -> Self {
-        PendingAuthorization { token: token.into(), client, callback: callback.into(), realm }
+        let token = token.into();
+        let anti_forgery = AntiForgery::issue(&ConsentKey::random(), &token);
+        PendingAuthorization { token, client, callback: callback.into(), realm, anti_forgery }
     }
 }
 
@@ -718,13 +965,14 @@ impl AuthorizationServer {
     async fn issue_temporary(&self, signed: &SignedRequest<'_>) -> Result<Response<Vec<u8>>, Error> {
         let inner = &self.inner;
         let verified = inner.authenticate(signed, Endpoint::Temporary).await?;
-        let callback = signed.callback().unwrap_or_default();
-        if callback != "oob"
-            && inner.config.callback_policy == CallbackPolicy::Registered
-            && !verified.client.callbacks.iter().any(|r| matches_registered(callback, r))
-        {
-            return Err(Error::with_description(ErrorKind::InvalidParameter, "Invalid \"oauth_callback\" value")
-                .with_detail(Detail::ParameterRejected("oauth_callback".into())));
+        // The callback the signature covers (decoded twice through the interop fallback).
+        let callback = signed_value(signed.callback().unwrap_or_default(), verified.matched);
+        if verified.matched == SignatureMatch::DoubleDecoded {
+            inner.check_callback_shape(&callback)?;
+        }
+        let callback = callback_uri(&callback);
+        if callback != "oob" && !inner.callback_allowed(&verified.client, &callback, verified.matched) {
+            return Err(invalid_callback());
         }
         let token = inner.config.tokens.token();
         let secret = inner.config.tokens.secret();
@@ -765,21 +1013,33 @@ impl AuthorizationServer {
             .ok_or_else(invalid)?;
         let client =
             inner.stores.clients.client(&credentials.consumer_key).await.map_err(store_error)?.ok_or_else(invalid)?;
+        let anti_forgery = AntiForgery::issue(&inner.config.consent_key, &credentials.token);
         Ok(PendingAuthorization {
             token: credentials.token,
             client: Client::clone(&client),
             callback: credentials.callback,
             realm: credentials.realm,
+            anti_forgery,
         })
     }
 
     /// The resource owner `user_id` grants access. A temporary credential is authorized at most
     /// once; the verifier goes to the callback (its own query and fragment kept) or, for `oob`,
     /// back to you to display.
-    pub async fn grant(&self, oauth_token: &str, user_id: &str) -> Result<Grant, Error> {
+    ///
+    /// `proof` is what the browser sent back of the consent page's
+    /// [`anti_forgery`](PendingAuthorization::anti_forgery) values; without a valid one the
+    /// answer is 403 `invalid_consent` and nothing changes ([`crate::consent`]). `user_id` is
+    /// stored with the credentials: at most [`MAX_USER_ID_LEN`] bytes.
+    pub async fn grant(&self, oauth_token: &str, user_id: &str, proof: &ConsentProof<'_>) -> Result<Grant, Error> {
         let inner = &self.inner;
         if oauth_token.is_empty() {
             return Err(Error::missing("oauth_token"));
+        }
+        inner.check_consent(oauth_token, proof)?;
+        if user_id.is_empty() || user_id.len() > MAX_USER_ID_LEN {
+            return Err(Error::with_description(ErrorKind::InvalidParameter, "invalid resource owner id")
+                .with_detail(Detail::ParameterRejected("user".into())));
         }
         let verifier = inner.config.tokens.verifier();
         let outcome = inner
@@ -810,9 +1070,24 @@ impl AuthorizationServer {
     }
 
     /// The resource owner denies access: the temporary credentials are discarded and the client
-    /// is told `access_denied`.
-    pub async fn deny(&self, oauth_token: &str) -> Result<Denial, Error> {
+    /// is told `access_denied`. Like [`grant`](Self::grant) it needs the consent page's `proof`;
+    /// credentials that were already authorized are not touched (`invalid_token`): a decision
+    /// is final.
+    pub async fn deny(&self, oauth_token: &str, proof: &ConsentProof<'_>) -> Result<Denial, Error> {
         let inner = &self.inner;
+        if oauth_token.is_empty() {
+            return Err(Error::missing("oauth_token"));
+        }
+        inner.check_consent(oauth_token, proof)?;
+        let unknown =
+            || Error::with_description(ErrorKind::InvalidToken, "Invalid or expired \"oauth_token\" in parameters");
+        let already = || Error::with_description(ErrorKind::InvalidToken, "\"oauth_token\" was already authorized");
+        let pending = inner.stores.temporary.temporary(oauth_token).await.map_err(store_error)?;
+        match pending {
+            Some(c) if c.expires_at > inner.now() && c.authorization.is_none() => {}
+            Some(c) if c.expires_at > inner.now() => return Err(already()),
+            _ => return Err(unknown()),
+        }
         let credentials = inner
             .stores
             .temporary
@@ -820,9 +1095,13 @@ impl AuthorizationServer {
             .await
             .map_err(store_error)?
             .filter(|c| c.expires_at > inner.now())
-            .ok_or_else(|| {
-                Error::with_description(ErrorKind::InvalidToken, "Invalid or expired \"oauth_token\" in parameters")
-            })?;
+            .ok_or_else(unknown)?;
+        if credentials.authorization.is_some() {
+            // Authorized between the read and the take (a grant racing this denial): the grant
+            // stands; put the credentials back.
+            inner.stores.temporary.create_temporary(credentials).await.map_err(store_error)?;
+            return Err(already());
+        }
         if credentials.is_out_of_band() {
             return Ok(Denial::OutOfBand);
         }
@@ -851,12 +1130,12 @@ impl AuthorizationServer {
         let inner = &self.inner;
         let verified = inner.authenticate(signed, Endpoint::Token).await?;
         let oauth_token = signed.token().unwrap_or_default();
-        let presented = signed.verifier().unwrap_or_default();
+        let presented = signed_value(signed.verifier().unwrap_or_default(), verified.matched);
         let verifier_ok = verified
             .temporary
             .as_ref()
             .and_then(|t| t.authorization.as_ref())
-            .is_some_and(|a| ct_eq_str(a.verifier.expose(), presented));
+            .is_some_and(|a| ct_eq_str(a.verifier.expose(), &presented));
         let taken = inner.stores.temporary.take_temporary(oauth_token).await.map_err(store_error)?;
         if !verifier_ok {
             // The client is authenticated: it is guessing, or its user never approved.
@@ -872,9 +1151,11 @@ impl AuthorizationServer {
         let token = inner.config.tokens.token();
         let secret = inner.config.tokens.secret();
         let realm = verified.temporary.and_then(|t| t.realm);
+        let expires_at = inner.config.token_ttl.map(|ttl| inner.now().saturating_add(ttl));
         let credentials =
             TokenCredentials::new(token.clone(), Secret::new(secret.clone()), &verified.client.consumer_key, user_id)
-                .with_realm(realm);
+                .with_realm(realm)
+                .with_expiry(expires_at);
         let extra = inner.config.token_response.as_ref().map(|hook| hook(&credentials)).unwrap_or_default();
         inner.stores.tokens.create_token(credentials).await.map_err(store_error)?;
         let mut pairs: Vec<(&str, &str)> = vec![("oauth_token", &token), ("oauth_token_secret", &secret)];

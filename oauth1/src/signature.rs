@@ -89,7 +89,8 @@ pub fn ct_eq_str(a: &str, b: &str) -> bool {
 /// What a signature method may verify with: the client's secrets and RSA keys.
 #[derive(Clone, Copy)]
 pub struct VerifyingKeys<'k> {
-    /// The consumer (client) shared secret; empty when the client has none.
+    /// The consumer (client) shared secret; empty when the client has none, and then every
+    /// shared-secret method (HMAC, PLAINTEXT) refuses to verify.
     pub consumer_secret: &'k str,
     /// The token secret; empty when the request carries no token.
     pub token_secret: &'k str,
@@ -124,6 +125,13 @@ pub trait SignatureMethod: Send + Sync {
     /// Whether the base string enters the signature (`false` for PLAINTEXT), so that retrying
     /// with another base string is pointless.
     fn uses_base_string(&self) -> bool {
+        true
+    }
+
+    /// Whether the method is keyed with the client's shared secret (HMAC, PLAINTEXT: `true`, the
+    /// default; RSA: `false`). The server refuses a shared-secret method for a client that has
+    /// no shared secret, before the method is asked to verify anything.
+    fn uses_shared_secret(&self) -> bool {
         true
     }
 }
@@ -266,6 +274,10 @@ impl SignatureMethod for HmacMethod {
     }
 
     fn verify(&self, base_string: &BaseString<'_>, signature: &str, keys: &VerifyingKeys<'_>) -> bool {
+        // An empty consumer secret is a key everybody knows: never accept it.
+        if keys.consumer_secret.is_empty() {
+            return false;
+        }
         // Strict, canonical base64 into a stack buffer: anything else cannot match.
         let mut expected = [0u8; 64];
         let Ok(n) = STANDARD.decode_slice(signature.as_bytes(), &mut expected) else {
@@ -291,7 +303,8 @@ impl SignatureMethod for Plaintext {
     }
 
     fn verify(&self, _: &BaseString<'_>, signature: &str, keys: &VerifyingKeys<'_>) -> bool {
-        ct_eq_str(&signing_key(keys.consumer_secret, keys.token_secret), signature)
+        // An empty consumer secret is a key everybody knows (`%26`): never accept it.
+        !keys.consumer_secret.is_empty() && ct_eq_str(&signing_key(keys.consumer_secret, keys.token_secret), signature)
     }
 
     fn allows_omitting_timestamp_and_nonce(&self) -> bool {
@@ -332,6 +345,10 @@ impl SignatureMethod for RsaMethod {
             Algorithm::Sha256 => "RSA-SHA256",
             Algorithm::Sha512 => "RSA-SHA512",
         }
+    }
+
+    fn uses_shared_secret(&self) -> bool {
+        false
     }
 
     fn verify(&self, base_string: &BaseString<'_>, signature: &str, keys: &VerifyingKeys<'_>) -> bool {
@@ -566,6 +583,17 @@ pub enum SignatureMatch {
 }
 
 /// Whether to accept the requests-oauthlib / Authlib-client double-decoding quirk.
+///
+/// On by default: those clients (what most teams moving from a Python provider already have)
+/// sign every `oauth_*` value decoded twice, so a callback whose own query holds an escape
+/// (`?next=%2Fhome`) fails the RFC base string. It is safe to leave on because the server
+/// then uses *the values the signature covers* (decoded twice,
+/// [`decoded_again`](crate::request::decoded_again)) for every decision: the nonce, the
+/// callback, the verifier; and it refuses the match when a second decoding would change the
+/// consumer key or token that was looked up. So re-encoding a captured request's nonce
+/// (`abc` as `%2561bc`) gives the same nonce, and the replay is refused (a property test
+/// checks every spelling). The remaining cost is one more HMAC for a request whose signature
+/// is wrong and holds an escape in an `oauth_*` value. Turn it off for RFC-only clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InteropFallback {
     /// When the RFC base string fails and some `oauth_*` value still holds a `%XX` escape after

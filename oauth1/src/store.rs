@@ -21,13 +21,26 @@ use async_trait::async_trait;
 use crate::signature::{RsaPublicKey, Secret};
 
 /// A registered client (consumer).
+///
+/// A client has a shared secret, RSA public keys, or both. One without a shared secret can only
+/// sign with methods that do not use it (RSA): HMAC and PLAINTEXT requests from it are refused,
+/// and the shared-secret methods themselves refuse an empty key
+/// ([RFC 5849 §3.4.2](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.2) keys HMAC with the
+/// client's secret; an empty one is a key anybody knows). "No shared secret" is `None`, never
+/// an empty string: [`Client::new`] turns an empty secret into `None`.
+///
+/// ```
+/// use oauth1::store::Client;
+/// assert!(Client::new("printer", "kd94hf93k423kf44").shared_secret().is_some());
+/// assert!(Client::new("rsa-only", "").shared_secret().is_none());
+/// ```
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Client {
     /// The consumer key (client identifier).
     pub consumer_key: String,
-    /// The shared secret (empty when the client only signs with RSA).
-    pub secret: Secret,
+    /// The shared secret; `None` when the client only signs with RSA (never empty).
+    secret: Option<Secret>,
     /// RSA public keys, parsed once when the client is loaded.
     pub rsa_public_keys: Vec<RsaPublicKey>,
     /// The signature methods this client may use; `None`: whatever the server allows.
@@ -42,9 +55,23 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client with a shared secret.
+    /// A client with a shared secret. An empty secret means none: such a client can only sign
+    /// with RSA once [`with_rsa_public_key`](Self::with_rsa_public_key) gives it a key.
     pub fn new(consumer_key: impl Into<String>, secret: impl Into<Secret>) -> Self {
-        Client { consumer_key: consumer_key.into(), secret: secret.into(), ..Client::default() }
+        let secret: Secret = secret.into();
+        let secret = (!secret.expose().is_empty()).then_some(secret);
+        Client { consumer_key: consumer_key.into(), secret, ..Client::default() }
+    }
+
+    /// A client that signs with RSA only ([RFC 5849 §3.4.3](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.3)):
+    /// no shared secret, so HMAC and PLAINTEXT requests naming it are refused.
+    pub fn rsa_only(consumer_key: impl Into<String>, key: RsaPublicKey) -> Self {
+        Client { consumer_key: consumer_key.into(), rsa_public_keys: vec![key], ..Client::default() }
+    }
+
+    /// The shared secret; `None` for an RSA-only client. Never an empty secret.
+    pub fn shared_secret(&self) -> Option<&Secret> {
+        self.secret.as_ref()
     }
 
     /// Adds an RSA public key.
@@ -156,6 +183,9 @@ pub struct TokenCredentials {
     pub user_id: String,
     /// The realm of the authorization.
     pub realm: Option<String>,
+    /// Unix time (seconds) from which they are no longer accepted; `None`: until revoked.
+    /// Stores may drop them from then on.
+    pub expires_at: Option<u64>,
 }
 
 impl TokenCredentials {
@@ -172,6 +202,7 @@ impl TokenCredentials {
             consumer_key: consumer_key.into(),
             user_id: user_id.into(),
             realm: None,
+            expires_at: None,
         }
     }
 
@@ -179,6 +210,17 @@ impl TokenCredentials {
     pub fn with_realm(mut self, realm: Option<String>) -> Self {
         self.realm = realm;
         self
+    }
+
+    /// With an expiry (Unix seconds); `None`: until revoked.
+    pub fn with_expiry(mut self, expires_at: Option<u64>) -> Self {
+        self.expires_at = expires_at;
+        self
+    }
+
+    /// Whether they have expired at `now` (Unix seconds).
+    pub fn is_expired(&self, now: u64) -> bool {
+        self.expires_at.is_some_and(|e| e <= now)
     }
 }
 
@@ -304,7 +346,8 @@ pub trait TemporaryCredentialStore: Send + Sync {
     async fn take_temporary(&self, token: &str) -> Result<Option<TemporaryCredentials>, StoreError>;
 }
 
-/// Token credentials.
+/// Token credentials. Expired ones ([`TokenCredentials::expires_at`]) may be returned: the
+/// server refuses them itself.
 #[async_trait]
 pub trait TokenCredentialStore: Send + Sync {
     /// Stores new credentials.

@@ -8,6 +8,7 @@ of RSA_PRIVATE_PEM) and "query-callback-client" (a registered callback with its 
 Prints "PASS name" / "FAIL name: why" per check; exits 1 when any check failed.
 """
 import json
+import re
 import sys
 import traceback
 from urllib.parse import parse_qs, urlsplit
@@ -33,18 +34,33 @@ def check(name, ok, why=""):
 
 
 def authorize(token, callback):
-    res = requests.post(
+    """The resource owner's browser: views the consent page (which sets the anti-forgery
+    cookie and carries the hidden anti-forgery field), then allows."""
+    browser = requests.Session()
+    page = browser.get(f"{BASE}/authorize", params={"oauth_token": token})
+    assert page.status_code == 200, (page.status_code, page.text)
+    hidden = re.search(r'name="oauth1_consent" value="([^"]*)"', page.text).group(1)
+    res = browser.post(
         f"{BASE}/authorize",
-        data={"oauth_token": token, "user": "alice", "decision": "allow"},
+        data={"oauth_token": token, "user": "alice", "decision": "allow", "oauth1_consent": hidden},
         allow_redirects=False,
     )
     if callback == "oob":
         assert res.status_code == 200, (res.status_code, res.text)
         return parse_qs(res.text)["oauth_verifier"][0]
     location = res.headers.get("Location", "")
-    sep = "&" if "?" in callback else "?"
-    assert res.status_code == 302 and location.startswith(callback + sep + "oauth_token="), (res.status_code, location)
-    return parse_qs(urlsplit(location).query)["oauth_verifier"][-1]
+    assert res.status_code == 302, (res.status_code, location)
+    # The callback with oauth_token and oauth_verifier added: same scheme, host and path, and
+    # its own query parameters kept. (When the client signed its callback decoded twice, the
+    # provider redirects to the callback the signature covers, whose query may be spelled
+    # with fewer escapes: the parameters are the same.)
+    got, want = urlsplit(location), urlsplit(callback)
+    params = parse_qs(got.query, keep_blank_values=True)
+    assert (got.scheme, got.netloc, got.path) == (want.scheme, want.netloc, want.path), location
+    assert params.pop("oauth_token") == [token], location
+    verifier = params.pop("oauth_verifier")
+    assert params == parse_qs(want.query, keep_blank_values=True), (location, callback)
+    return verifier[-1]
 
 
 def protected_checks(name, get_session, body_transport=False, integrity=True):

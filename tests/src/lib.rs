@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use oauth1::clock::ManualClock;
+use oauth1::server::{Denial, Grant};
 use oauth1::sign::{Signer, SigningMethod};
 use oauth1::signature::{Algorithm, RsaPrivateKey, RsaPublicKey, Secret};
 use oauth1::store::{Client, Stores, TokenCredentialStore, TokenCredentials};
@@ -21,6 +22,9 @@ pub const NOW: u64 = 1_795_798_111;
 pub const CLIENT: &str = "client";
 /// Its secret.
 pub const SECRET: &str = "secret";
+
+/// A client registered with the RSA test key and no shared secret.
+pub const RSA_ONLY: &str = "rsa-only";
 
 /// The RSA test key pair (the oauth.net wiki's 1024-bit key, from the shared vectors).
 pub fn rsa_pair() -> (RsaPrivateKey, RsaPublicKey) {
@@ -42,7 +46,8 @@ pub struct Provider {
 }
 
 impl Provider {
-    /// The default fixture: realm `Photos`, PLAINTEXT and every HMAC/RSA method allowed.
+    /// The default fixture: realm `Photos`, PLAINTEXT (over http, also without a nonce) and every
+    /// HMAC/RSA method allowed.
     pub fn new() -> Self {
         Self::with_config(|c| c)
     }
@@ -56,15 +61,20 @@ impl Provider {
             Client::new(CLIENT, SECRET)
                 .with_name("Authlib test client")
                 .with_rsa_public_key(public)
-                .with_callback("https://client.test"),
+                .with_callback("https://client.test")
+                .with_callback("https://client.test/ready"),
         );
         store.insert_client(Client::new("client2", "secret2").with_name("Another client"));
+        store.insert_client(Client::rsa_only(RSA_ONLY, rsa_pair().1).with_name("RSA-only client"));
         let config = Config::default()
             .with_realm("Photos")
             .with_clock(clock.clone())
             .allow_signature_method("PLAINTEXT")
             .allow_signature_method("HMAC-SHA512")
-            .allow_signature_method("RSA-SHA512");
+            .allow_signature_method("RSA-SHA512")
+            // Authlib's catalogue sends PLAINTEXT over http, some of it without a nonce.
+            .insecure_allow_plaintext_over_http()
+            .insecure_allow_plaintext_without_nonce();
         let server = AuthorizationServer::new(Stores::single(store.clone()), f(config));
         Provider { server, store, clock }
     }
@@ -85,6 +95,27 @@ impl Default for Provider {
     }
 }
 
+/// Whether the program a test needs (`redis-server`, `python3`, `node`, …) is installed: it
+/// runs `program --version`. When it is missing, a test on a developer's machine says so
+/// (`skipped: …` on stderr) and returns early; with `CI` set a missing program is a failure,
+/// so that nothing is skipped silently in CI (`.ci/run` installs everything).
+///
+/// # Panics
+/// With `CI` set, when the program is missing.
+pub fn prerequisite(program: &str, needed_for: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "CI: {program} is missing ({needed_for}); .ci/run must install it");
+        eprintln!("skipped: {program} is not installed ({needed_for})");
+    }
+    found
+}
+
 /// Awaits racing tasks and counts those that won (returned `true`): the race tests assert
 /// exactly one winner.
 ///
@@ -98,6 +129,19 @@ pub async fn winners(tasks: Vec<tokio::task::JoinHandle<bool>>) -> usize {
         won += usize::from(w);
     }
     won
+}
+
+/// Grants `token` to `user` as a browser does: views the consent page, then sends its
+/// anti-forgery values back with the decision.
+pub async fn grant(server: &AuthorizationServer, token: &str, user: &str) -> Result<Grant, oauth1::Error> {
+    let pending = server.pending_authorization(token).await?;
+    server.grant(token, user, &pending.anti_forgery.proof()).await
+}
+
+/// Denies `token` as a browser does (see [`grant`]).
+pub async fn deny(server: &AuthorizationServer, token: &str) -> Result<Denial, oauth1::Error> {
+    let pending = server.pending_authorization(token).await?;
+    server.deny(token, &pending.anti_forgery.proof()).await
 }
 
 /// A signer for `client` at [`NOW`] with HMAC-SHA1 in the header.
@@ -310,6 +354,34 @@ pub mod contract {
         String::from_utf8(res.body().clone()).unwrap()
     }
 
+    /// Views the consent page for `token` as a browser does and answers it: `fields` (e.g.
+    /// `user=alice&decision=allow`) with the page's hidden anti-forgery field and cookie. Checks
+    /// the page's security headers on the way.
+    pub fn decide(demo: &Demo, token: &str, fields: &str) -> http::Response<Vec<u8>> {
+        decide_at(&demo.addr, token, fields)
+    }
+
+    /// [`decide`] for a provider at `addr` (`127.0.0.1:PORT`).
+    pub fn decide_at(addr: &str, token: &str, fields: &str) -> http::Response<Vec<u8>> {
+        let url = |path: &str| format!("http://{addr}{path}");
+        let page = crate::process::send(addr, &get(&url(&format!("/authorize?oauth_token={token}"))));
+        assert_eq!(page.status(), 200, "{}", body(&page));
+        let headers = page.headers();
+        assert_eq!(headers["cache-control"], "no-store");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["content-security-policy"], "frame-ancestors 'none'");
+        let cookie = headers["set-cookie"].to_str().unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+        let html = body(&page);
+        let marker = format!("name=\"{}\" value=\"", oauth1::consent::FORM_FIELD);
+        let start = html.find(&marker).expect("the page has the anti-forgery field") + marker.len();
+        let value = &html[start..start + html[start..].find('"').unwrap()];
+        let mut req = post_form(&url("/authorize"), &format!("oauth_token={token}&{fields}&oauth1_consent={value}"));
+        req.headers_mut().insert("cookie", cookie.parse().unwrap());
+        crate::process::send(addr, &req)
+    }
+
     /// Initiate → consent page → allow → token → photos, with a callback that has its own query.
     pub fn three_legged_flow_over_http(demo: &Demo) {
         let printer = Signer::new(KEY, SECRET);
@@ -328,8 +400,11 @@ pub mod contract {
         assert_eq!(res.status(), 200);
         assert!(body(&res).contains("Printer"), "{}", body(&res));
 
-        let res =
-            demo.send(&post_form(&url(demo, "/authorize"), &format!("oauth_token={token}&user=alice&decision=allow")));
+        // A cross-site POST (no page, no cookie) is refused and changes nothing.
+        let forged = post_form(&url(demo, "/authorize"), &format!("oauth_token={token}&user=mallory&decision=allow"));
+        let res = demo.send(&forged);
+        assert_eq!((res.status().as_u16(), form(res.body())["error"].as_str()), (403, "invalid_consent"));
+        let res = decide(demo, &token, "user=alice&decision=allow");
         assert_eq!(res.status(), 302);
         let location = res.headers()["location"].to_str().unwrap().to_owned();
         assert!(
@@ -386,8 +461,7 @@ pub mod contract {
             (f["oauth_token"].clone(), f["oauth_token_secret"].clone())
         };
         let (token, secret) = initiate();
-        let res =
-            demo.send(&post_form(&url(demo, "/authorize"), &format!("oauth_token={token}&user=bob&decision=allow")));
+        let res = decide(demo, &token, "user=bob&decision=allow");
         assert_eq!(res.status(), 200);
         let verifier = form(res.body())["oauth_verifier"].clone();
         let res = demo.send(
@@ -401,8 +475,10 @@ pub mod contract {
         assert_eq!(res.status(), 200);
 
         let (token, secret) = initiate();
-        let res =
-            demo.send(&post_form(&url(demo, "/authorize"), &format!("oauth_token={token}&user=bob&decision=deny")));
+        // An unauthenticated deny (no page values) destroys nothing.
+        let res = demo.send(&post_form(&url(demo, "/authorize"), &format!("oauth_token={token}&decision=deny")));
+        assert_eq!(res.status(), 403);
+        let res = decide(demo, &token, "user=bob&decision=deny");
         assert_eq!((res.status().as_u16(), form(res.body())["error"].as_str()), (400, "access_denied"));
         let res = demo.send(
             &printer.clone().token(&token, &secret).verifier("x").sign(post_form(&url(demo, "/token"), "")).unwrap(),

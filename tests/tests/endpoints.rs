@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use oauth1::consent::ConsentProof;
 use oauth1::server::{CallbackPolicy, Denial, Grant};
 use oauth1::sign::SigningMethod;
 use oauth1::signature::{Algorithm, Secret};
@@ -274,25 +275,35 @@ async fn unsupported_and_version_parameters() {
 #[tokio::test]
 async fn a1_unknown_tokens() {
     let p = Provider::new();
-    assert_eq!(p.server.grant("", "1").await.unwrap_err().code(), "missing_required_parameter");
-    assert_eq!(p.server.grant("a", "1").await.unwrap_err().code(), "invalid_token");
+    let (token, _) = initiate(&p, "oob").await;
+    let page = p.server.pending_authorization(&token).await.unwrap();
+    let proof = page.anti_forgery.proof();
+    assert_eq!(p.server.grant("", "1", &proof).await.unwrap_err().code(), "missing_required_parameter");
+    // A proof for another token is no proof for this one.
+    assert_eq!(p.server.grant("a", "1", &proof).await.unwrap_err().code(), "invalid_consent");
+    assert_eq!(p.server.deny("a", &proof).await.unwrap_err().code(), "invalid_consent");
     assert_eq!(p.server.pending_authorization("a").await.unwrap_err().code(), "invalid_token");
-    assert_eq!(p.server.deny("a").await.unwrap_err().code(), "invalid_token");
+    // An unknown token with a proof issued for it (a server with the same key).
+    let other = oauth1::consent::AntiForgery::issue(&p.server.config().consent_key, "a");
+    assert_eq!(p.server.grant("a", "1", &other.proof()).await.unwrap_err().code(), "invalid_token");
+    assert_eq!(p.server.deny("a", &other.proof()).await.unwrap_err().code(), "invalid_token");
 }
 
 #[tokio::test]
 async fn a2_deny() {
     let p = Provider::new();
     let (token, _) = initiate(&p, "oob").await;
-    assert_eq!(p.server.deny(&token).await.unwrap(), Denial::OutOfBand);
+    assert_eq!(deny(&p.server, &token).await.unwrap(), Denial::OutOfBand);
     assert!(p.server.pending_authorization(&token).await.is_err(), "discarded");
-    let (token, _) = initiate(&p, "https://i.test").await;
-    let Denial::Redirect(to) = p.server.deny(&token).await.unwrap() else { panic!() };
+    let (token, _) = initiate(&p, "https://client.test").await;
+    let page = p.server.pending_authorization(&token).await.unwrap();
+    let Denial::Redirect(to) = p.server.deny(&token, &page.anti_forgery.proof()).await.unwrap() else { panic!() };
     assert_eq!(
         to,
-        "https://i.test?error=access_denied&error_description=The%20resource%20owner%20or%20authorization%20server%20denied%20the%20request"
+        "https://client.test?error=access_denied&error_description=The%20resource%20owner%20or%20authorization%20server%20denied%20the%20request"
     );
-    assert!(p.server.grant(&token, "1").await.is_err(), "a denied request cannot be granted");
+    let e = p.server.grant(&token, "1", &page.anti_forgery.proof()).await.unwrap_err();
+    assert_eq!(e.code(), "invalid_token", "a denied request cannot be granted");
 }
 
 #[tokio::test]
@@ -302,16 +313,71 @@ async fn a3_grant() {
     let pending = p.server.pending_authorization(&token).await.unwrap();
     assert_eq!((pending.client.name.as_str(), pending.callback.as_str()), ("Authlib test client", "oob"));
     // D10: oob shows the verifier instead of redirecting anywhere.
-    let Grant::OutOfBand { token: t, verifier } = p.server.grant(&token, "1").await.unwrap() else { panic!() };
+    let proof = pending.anti_forgery.proof();
+    let Grant::OutOfBand { token: t, verifier } = p.server.grant(&token, "1", &proof).await.unwrap() else { panic!() };
     assert_eq!((t.as_str(), verifier.len()), (token.as_str(), 32));
     // D11: authorized at most once.
-    assert_eq!(p.server.grant(&token, "2").await.unwrap_err().code(), "invalid_token");
+    assert_eq!(p.server.grant(&token, "2", &proof).await.unwrap_err().code(), "invalid_token");
     assert!(p.server.pending_authorization(&token).await.is_err());
     // The callback's own query and fragment are kept (P-6).
-    let (token, _) = initiate(&p, "https://i.test/cb?x=1&next=%2Fhome#frag").await;
-    let Grant::Redirect(to) = p.server.grant(&token, "1").await.unwrap() else { panic!() };
-    assert!(to.starts_with(&format!("https://i.test/cb?x=1&next=%2Fhome&oauth_token={token}&oauth_verifier=")), "{to}");
+    let (token, _) = initiate(&p, "https://client.test/ready?x=1&next=%2Fhome#frag").await;
+    let Grant::Redirect(to) = grant(&p.server, &token, "1").await.unwrap() else { panic!() };
+    assert!(
+        to.starts_with(&format!("https://client.test/ready?x=1&next=%2Fhome&oauth_token={token}&oauth_verifier=")),
+        "{to}"
+    );
     assert!(to.ends_with("#frag"));
+}
+
+/// Attack report: a cross-site POST to the consent endpoint (no cookie, no page) got a
+/// verifier; an unauthenticated `deny` destroyed credentials the user had authorized.
+#[tokio::test]
+async fn consent_decisions_need_the_pages_anti_forgery_values() {
+    let p = Provider::new();
+    let (token, secret) = initiate(&p, "oob").await;
+    let page = p.server.pending_authorization(&token).await.unwrap();
+    let af = &page.anti_forgery;
+    // The attacker's own view of the page for the same token: valid values, another browser.
+    let attackers = p.server.pending_authorization(&token).await.unwrap().anti_forgery;
+    for (cookie_value, form_value) in [
+        ("", ""),
+        ("", af.form_value()),
+        (af.cookie_value(), ""),
+        (af.cookie_value(), attackers.form_value()),
+        (attackers.cookie_value(), af.form_value()),
+        (af.cookie_value(), "x"),
+    ] {
+        let proof = ConsentProof { cookie_value, form_value };
+        let e = p.server.grant(&token, "victim", &proof).await.unwrap_err();
+        assert_eq!((e.status().as_u16(), e.code()), (403, "invalid_consent"));
+        let e = p.server.deny(&token, &proof).await.unwrap_err();
+        assert_eq!((e.status().as_u16(), e.code()), (403, "invalid_consent"));
+    }
+    let pending = p.store.temporary(&token).await.unwrap().unwrap();
+    assert!(pending.authorization.is_none(), "nothing changed");
+    // The page's own values: granted. A later deny, even with valid values, is refused and the
+    // grant stands.
+    let Grant::OutOfBand { verifier, .. } = p.server.grant(&token, "alice", &af.proof()).await.unwrap() else {
+        panic!()
+    };
+    let e = p.server.deny(&token, &af.proof()).await.unwrap_err();
+    assert_eq!(e.code(), "invalid_token");
+    let e = p.server.deny(&token, &attackers.proof()).await.unwrap_err();
+    assert_eq!(e.code(), "invalid_token");
+    let req = signer().token(&token, &secret).verifier(&verifier).sign(request("POST", TOKEN, None)).unwrap();
+    assert_eq!(p.server.token_credentials(&req).await.unwrap().status(), 200, "the grant was not destroyed");
+}
+
+#[tokio::test]
+async fn granted_user_ids_are_bounded() {
+    let p = Provider::new();
+    let (token, _) = initiate(&p, "oob").await;
+    let page = p.server.pending_authorization(&token).await.unwrap();
+    for user in [String::new(), "u".repeat(oauth1::server::MAX_USER_ID_LEN + 1)] {
+        let e = p.server.grant(&token, &user, &page.anti_forgery.proof()).await.unwrap_err();
+        assert_eq!(e.status(), 400);
+    }
+    assert!(p.server.grant(&token, &"u".repeat(256), &page.anti_forgery.proof()).await.is_ok());
 }
 
 // ---- Token credentials (§2.3; Authlib K1–K6) ----
@@ -438,7 +504,7 @@ async fn token_endpoint_binds_consumer_and_method() {
 async fn temporary_credentials_expire() {
     let p = Provider::new();
     let (token, secret) = initiate(&p, "oob").await;
-    let Grant::OutOfBand { verifier, .. } = p.server.grant(&token, "1").await.unwrap() else { panic!() };
+    let Grant::OutOfBand { verifier, .. } = grant(&p.server, &token, "1").await.unwrap() else { panic!() };
     p.clock.advance(601);
     let req = signer()
         .timestamp(NOW + 601)
@@ -740,7 +806,7 @@ async fn sixteen_exchanges_issue_one_token() {
 async fn three_legged_flow() {
     let p = Provider::new();
     let (token, secret) = initiate(&p, "https://client.test/ready?x=a%20b").await;
-    let Grant::Redirect(to) = p.server.grant(&token, "alice").await.unwrap() else { panic!() };
+    let Grant::Redirect(to) = grant(&p.server, &token, "alice").await.unwrap() else { panic!() };
     let verifier = to.split("oauth_verifier=").nth(1).unwrap().to_owned();
     let req = signer().token(&token, &secret).verifier(&verifier).sign(request("POST", TOKEN, None)).unwrap();
     let f = form(p.server.token_credentials(&req).await.unwrap().body());

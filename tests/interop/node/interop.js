@@ -63,11 +63,17 @@ async function flow(method) {
   let text = await res.text();
   check(`${method} initiate`, res.status === 200, `${res.status} ${text}`);
   const temp = parseForm(text);
+  // The resource owner's browser: the consent page sets the anti-forgery cookie and carries
+  // the hidden anti-forgery field; both go back with the decision.
+  const page = await fetch(`${base}/authorize?oauth_token=${encodeURIComponent(temp.oauth_token)}`);
+  const html = await page.text();
+  const cookie = (page.headers.get('set-cookie') || '').split(';')[0];
+  const hidden = (html.match(/name="oauth1_consent" value="([^"]*)"/) || [])[1] || '';
   res = await fetch(`${base}/authorize`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form({ oauth_token: temp.oauth_token, user: 'alice', decision: 'allow' }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: form({ oauth_token: temp.oauth_token, user: 'alice', decision: 'allow', oauth1_consent: hidden }),
   });
   const location = res.headers.get('location') || '';
   check(`${method} authorize keeps the callback query`, res.status === 302 && location.startsWith(`${callback}&oauth_token=`), `${res.status} ${location}`);

@@ -74,8 +74,7 @@ fn token_credentials(addr: &str) -> (String, String) {
             .unwrap()
     };
     let temp = form(send(addr, &printer.clone().callback("oob").sign(post("/initiate", "")).unwrap()).body());
-    let granted =
-        send(addr, &post("/authorize", &format!("oauth_token={}&user=loadgen&decision=allow", temp["oauth_token"])));
+    let granted = oauth1_tests::contract::decide_at(addr, &temp["oauth_token"], "user=loadgen&decision=allow");
     let verifier = form(granted.body())["oauth_verifier"].clone();
     let res = send(
         addr,

@@ -1,0 +1,299 @@
+//! The resource owner's consent page ([RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2)):
+//! anti-forgery values and the response headers the page needs.
+//!
+//! The consent decision is a state-changing browser request, so it must come from the page the
+//! provider served to *this* browser, not from a form on another site (cross-site request
+//! forgery: a victim who is signed in would otherwise grant the attacker's temporary
+//! credentials). [`AuthorizationServer::pending_authorization`] hands out an [`AntiForgery`]
+//! pair, a signed double-submit cookie:
+//!
+//! * a random [cookie value](AntiForgery::cookie_value), set with
+//!   [`AntiForgery::set_cookie`] (`HttpOnly; SameSite=Strict`: a cross-site POST does not carry
+//!   it, and the page's scripts cannot read it);
+//! * a [form value](AntiForgery::form_value) for a hidden field: an HMAC-SHA256, under a key of
+//!   the server's, of the temporary token and the cookie value.
+//!
+//! [`AuthorizationServer::grant`] and [`AuthorizationServer::deny`] take both back as a
+//! [`ConsentProof`] and refuse (403 `invalid_consent`, nothing changed) unless the form value
+//! is the HMAC of *this* token and the cookie the browser sent. Another site can neither read
+//! the victim's cookie nor set one for the provider's origin, so it cannot produce a matching
+//! pair; a pair taken from the attacker's own visit to the page fails against the victim's
+//! cookie. A decision is final (a temporary credential is authorized or denied once), so a
+//! proof is good for one decision only.
+//!
+//! Several provider processes that serve one consent flow must share the key
+//! ([`Config::with_consent_key`](crate::Config::with_consent_key)); by default each server
+//! makes a random one.
+//!
+//! ```
+//! use oauth1::consent::{AntiForgery, ConsentKey, ConsentProof};
+//! let key = ConsentKey::random();
+//! let page = AntiForgery::issue(&key, "temporary-token");
+//! // The browser comes back with the cookie and the hidden field: accepted.
+//! let proof = ConsentProof { cookie_value: page.cookie_value(), form_value: page.form_value() };
+//! assert!(proof.verify(&key, "temporary-token"));
+//! // The same values for another token, or a form value without the cookie: refused.
+//! assert!(!proof.verify(&key, "another-token"));
+//! assert!(!ConsentProof { cookie_value: "", form_value: page.form_value() }.verify(&key, "temporary-token"));
+//! ```
+//!
+//! [`AuthorizationServer::pending_authorization`]: crate::AuthorizationServer::pending_authorization
+//! [`AuthorizationServer::grant`]: crate::AuthorizationServer::grant
+//! [`AuthorizationServer::deny`]: crate::AuthorizationServer::deny
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use http::HeaderValue;
+use http::header::{self, HeaderName};
+use sha2::Sha256;
+
+use crate::generate::random_string;
+use crate::signature::ct_eq_str;
+
+/// The name of the anti-forgery cookie.
+pub const COOKIE_NAME: &str = "oauth1_consent";
+
+/// The name of the hidden form field that carries [`AntiForgery::form_value`] in the demos.
+pub const FORM_FIELD: &str = "oauth1_consent";
+
+/// The headers every consent page should carry: not stored by caches (`no-store`), not
+/// framed by another site (`X-Frame-Options: DENY` and CSP `frame-ancestors 'none'`, against
+/// clickjacking), no `Referer` (the page's URL holds the temporary token), no MIME sniffing.
+///
+/// ```
+/// let headers = oauth1::consent::page_headers();
+/// assert!(headers.iter().any(|(n, v)| n == "cache-control" && v == "no-store"));
+/// assert!(headers.iter().any(|(n, v)| n == "x-frame-options" && v == "DENY"));
+/// ```
+pub fn page_headers() -> [(HeaderName, HeaderValue); 6] {
+    [
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        (header::PRAGMA, HeaderValue::from_static("no-cache")),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'")),
+        (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+    ]
+}
+
+/// The server's key for anti-forgery values. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct ConsentKey([u8; 32]);
+
+impl ConsentKey {
+    /// A fresh random key from the OS CSPRNG.
+    ///
+    /// # Panics
+    /// When the operating system has no randomness to give (as [`random_string`] does).
+    #[allow(clippy::expect_used)]
+    pub fn random() -> Self {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).expect("the OS CSPRNG is unavailable");
+        ConsentKey(key)
+    }
+
+    /// A key of your own: give every process that serves one consent flow the same bytes
+    /// (keep them secret, e.g. from your secret store).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        ConsentKey(bytes)
+    }
+
+    /// The key as 64 lower-case hex digits, for a secret store. Keep it secret.
+    pub fn to_hex(&self) -> String {
+        use std::fmt::Write as _;
+        self.0.iter().fold(String::with_capacity(64), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+    }
+
+    /// A key from 64 hex digits ([`to_hex`](Self::to_hex)); `None` for anything else.
+    ///
+    /// ```
+    /// use oauth1::consent::ConsentKey;
+    /// let key = ConsentKey::random();
+    /// assert!(ConsentKey::from_hex(&key.to_hex()).is_some());
+    /// assert!(ConsentKey::from_hex("00").is_none());
+    /// ```
+    pub fn from_hex(hex: &str) -> Option<Self> {
+        let bytes = hex.as_bytes();
+        if bytes.len() != 64 {
+            return None;
+        }
+        let mut key = [0u8; 32];
+        for (k, pair) in key.iter_mut().zip(bytes.chunks_exact(2)) {
+            let text = std::str::from_utf8(pair).ok()?;
+            *k = u8::from_str_radix(text, 16).ok()?;
+        }
+        Some(ConsentKey(key))
+    }
+
+    /// HMAC-SHA256 of the token (length-prefixed) and the cookie value, URL-safe base64.
+    fn mac(&self, token: &str, cookie_value: &str) -> String {
+        // HMAC takes keys of any length; were it ever refused, the empty string matches no
+        // proof (`ConsentProof::verify` wants a non-empty form value): fail closed.
+        let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0) else { return String::new() };
+        mac.update(b"oauth1 consent\0");
+        mac.update(&(token.len() as u64).to_be_bytes());
+        mac.update(token.as_bytes());
+        mac.update(cookie_value.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+}
+
+impl fmt::Debug for ConsentKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ConsentKey(..)")
+    }
+}
+
+/// The anti-forgery pair of one consent page view. See the [module docs](self).
+#[derive(Clone)]
+pub struct AntiForgery {
+    cookie_value: String,
+    form_value: String,
+}
+
+impl AntiForgery {
+    /// A new pair for the temporary `token`: a random cookie value and its HMAC.
+    pub fn issue(key: &ConsentKey, token: &str) -> Self {
+        let cookie_value = random_string(32);
+        let form_value = key.mac(token, &cookie_value);
+        AntiForgery { cookie_value, form_value }
+    }
+
+    /// The cookie's value (send it with [`set_cookie`](Self::set_cookie)).
+    pub fn cookie_value(&self) -> &str {
+        &self.cookie_value
+    }
+
+    /// The value of the page's hidden form field.
+    pub fn form_value(&self) -> &str {
+        &self.form_value
+    }
+
+    /// Both values as the browser hands them back: what a test, or a server that keeps them
+    /// elsewhere than in a cookie and a form, passes to `grant` or `deny`.
+    pub fn proof(&self) -> ConsentProof<'_> {
+        ConsentProof { cookie_value: &self.cookie_value, form_value: &self.form_value }
+    }
+
+    /// The `Set-Cookie` header value: `oauth1_consent=…; Path=/; HttpOnly; SameSite=Strict;
+    /// Max-Age=600`, plus `Secure` when `secure` (serve the consent page over https and pass
+    /// `true`; browsers do not keep `Secure` cookies set over http).
+    pub fn set_cookie(&self, secure: bool) -> HeaderValue {
+        let value = format!(
+            "{COOKIE_NAME}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=600{}",
+            self.cookie_value,
+            if secure { "; Secure" } else { "" }
+        );
+        // The value is URL-safe base64, the rest ASCII: always a valid header value.
+        HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("oauth1_consent=; Max-Age=0"))
+    }
+}
+
+impl fmt::Debug for AntiForgery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AntiForgery(..)")
+    }
+}
+
+/// What the browser sent back with a consent decision: the anti-forgery cookie and hidden
+/// field. Empty strings for what is missing.
+#[derive(Clone, Copy)]
+pub struct ConsentProof<'a> {
+    /// The value of the `oauth1_consent` cookie (read it with [`cookie_value`]).
+    pub cookie_value: &'a str,
+    /// The value of the hidden form field.
+    pub form_value: &'a str,
+}
+
+impl ConsentProof<'_> {
+    /// Whether this proof was issued for `token` with this cookie, in constant time.
+    pub fn verify(&self, key: &ConsentKey, token: &str) -> bool {
+        !self.cookie_value.is_empty()
+            && !self.form_value.is_empty()
+            && ct_eq_str(&key.mac(token, self.cookie_value), self.form_value)
+    }
+}
+
+impl fmt::Debug for ConsentProof<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ConsentProof(..)")
+    }
+}
+
+/// The value of the cookie called `name` in a `Cookie` request header
+/// (`a=1; oauth1_consent=…`); `None` when absent or when the headers hold it more than once.
+///
+/// ```
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("cookie", "theme=dark; oauth1_consent=abc".parse().unwrap());
+/// assert_eq!(oauth1::consent::cookie_value(&headers, "oauth1_consent"), Some("abc"));
+/// ```
+pub fn cookie_value<'h>(headers: &'h http::HeaderMap, name: &str) -> Option<&'h str> {
+    let mut found = None;
+    for value in headers.get_all(header::COOKIE) {
+        let Ok(text) = value.to_str() else { continue };
+        for pair in text.split(';') {
+            if let Some((n, v)) = pair.trim().split_once('=')
+                && n == name
+            {
+                if found.is_some() {
+                    // Two cookies of that name (one may have been planted for a parent domain):
+                    // trust neither.
+                    return None;
+                }
+                found = Some(v);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proofs_bind_token_cookie_and_key() {
+        let key = ConsentKey::random();
+        let a = AntiForgery::issue(&key, "t");
+        let b = AntiForgery::issue(&key, "t");
+        assert_ne!(a.cookie_value(), b.cookie_value(), "random per view");
+        let ok = ConsentProof { cookie_value: a.cookie_value(), form_value: a.form_value() };
+        assert!(ok.verify(&key, "t"));
+        assert!(!ok.verify(&ConsentKey::random(), "t"), "another server's key");
+        assert!(!ok.verify(&key, "t2"));
+        // Mixing two views' halves fails.
+        assert!(!ConsentProof { cookie_value: b.cookie_value(), form_value: a.form_value() }.verify(&key, "t"));
+        assert!(!ConsentProof { cookie_value: "", form_value: "" }.verify(&key, "t"));
+        // Token and cookie are length-delimited: ("ab", "c…") is not ("a", "bc…").
+        let c = ConsentKey::from_bytes([7; 32]);
+        assert_ne!(c.mac("ab", "c"), c.mac("a", "bc"));
+    }
+
+    #[test]
+    fn cookie_header_and_debug() {
+        let key = ConsentKey::from_bytes([1; 32]);
+        let a = AntiForgery::issue(&key, "t");
+        let set = a.set_cookie(true);
+        let set = set.to_str().unwrap();
+        assert!(set.starts_with(&format!("oauth1_consent={}", a.cookie_value())));
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.ends_with("; Secure"));
+        assert_eq!(format!("{key:?} {a:?}"), "ConsentKey(..) AntiForgery(..)");
+    }
+
+    #[test]
+    fn cookies_are_read_once() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(cookie_value(&h, COOKIE_NAME), None);
+        h.append(header::COOKIE, HeaderValue::from_static("a=1;oauth1_consent=x"));
+        assert_eq!(cookie_value(&h, COOKIE_NAME), Some("x"));
+        h.append(header::COOKIE, HeaderValue::from_static("oauth1_consent=y"));
+        assert_eq!(cookie_value(&h, COOKIE_NAME), None, "two of them: neither");
+    }
+}
