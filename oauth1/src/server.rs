@@ -15,6 +15,20 @@
 //!
 //! A store failure is a 503; it never turns into acceptance.
 //!
+//! **Parameters of other steps.** A protocol parameter that RFC 5849 defines for another step
+//! and that the client signed is accepted and ignored: `oauth_callback` outside the temporary
+//! credential request (§2.1), `oauth_verifier` outside the token request (§2.3). Authlib's and
+//! requests-oauthlib's sessions sign them into every request once set, and Authlib's own server
+//! and oauthlib accept them. They stay in the base string, so changing one breaks the
+//! signature. What changes a request's meaning is refused (400): a protocol parameter twice
+//! or in two transports, a missing required one, an `oauth_token` where the step takes none, an
+//! unsupported signature method or `oauth_version`, and `oauth_*` names RFC 5849 does not
+//! define (e.g. `oauth_session_handle` of the session extension: the client expects semantics
+//! this provider does not have; RFC 5849 §3.2 answers an unsupported parameter with 400) unless
+//! [`Config::reject_unknown_protocol_parameters`] is off. `oauth_body_hash` (the body hash
+//! extension) is supported; `xoauth_*` names are not protocol parameters and are signed like
+//! any other.
+//!
 //! Safe by default, with every unsafe choice named as such:
 //!
 //! * a client without a shared secret ([`Client::rsa_only`]) can only sign with RSA; HMAC
@@ -387,7 +401,14 @@ enum Endpoint {
 }
 
 impl Endpoint {
+    /// Whether a signed `oauth_*` parameter may be present at this endpoint (see "Parameters
+    /// of other steps" in the module docs).
     fn allows(self, name: &str) -> bool {
+        // Every RFC 5849 protocol parameter is allowed everywhere: one defined for another step
+        // (`oauth_callback` outside §2.1, `oauth_verifier` outside §2.3, Authlib's and
+        // oauthlib's clients send them on every request of a session) is ignored, and stays in
+        // the base string, so the signature still covers it. A token where none may be is
+        // refused by the required-parameter checks; unknown names are refused here.
         matches!(
             name,
             "oauth_consumer_key"
@@ -396,14 +417,10 @@ impl Endpoint {
                 | "oauth_nonce"
                 | "oauth_version"
                 | "oauth_body_hash"
-        ) || match self {
-            // An empty `oauth_token` is what some clients send here; a non-empty one is refused below.
-            Endpoint::Temporary => matches!(name, "oauth_callback" | "oauth_token"),
-            Endpoint::Token => matches!(name, "oauth_token" | "oauth_verifier"),
-            Endpoint::Resource => name == "oauth_token",
-            // LTI 1.1 launches carry `oauth_callback=about:blank`.
-            Endpoint::Consumer => matches!(name, "oauth_callback" | "oauth_token"),
-        }
+                | "oauth_callback"
+                | "oauth_verifier"
+                | "oauth_token"
+        )
     }
 }
 

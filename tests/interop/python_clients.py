@@ -134,6 +134,87 @@ def authlib_flow(name, client_id, method, callback, **keys):
     protected_checks(name, lambda: session(token=access["oauth_token"], token_secret=access["oauth_token_secret"]))
 
 
+def browser_consent(authorization_url):
+    """The resource owner's browser: opens the authorization URL exactly as the client built it
+    (Authlib adds oauth_callback to it), allows on the consent page, and returns the URL the
+    provider redirects to (the client's callback with oauth_token and oauth_verifier)."""
+    browser = requests.Session()
+    page = browser.get(authorization_url)
+    assert page.status_code == 200, (page.status_code, page.text)
+    token = re.search(r'name="oauth_token" value="([^"]*)"', page.text).group(1)
+    hidden = re.search(r'name="oauth1_consent" value="([^"]*)"', page.text).group(1)
+    res = browser.post(
+        f"{BASE}/authorize",
+        data={"oauth_token": token, "user": "alice", "decision": "allow", "oauth1_consent": hidden},
+        allow_redirects=False,
+    )
+    assert res.status_code == 302, (res.status_code, res.text)
+    return res.headers["Location"]
+
+
+def session_checks(name, s, get, post):
+    """Several protected GETs and POSTs with the one session object of the whole flow."""
+    for i in range(3):
+        res = get(f"{BASE}/photos", params=AWKWARD)
+        body = res.json() if res.status_code == 200 else {}
+        check(f"{name} session GET {i}", res.status_code == 200 and body.get("user") == "alice" and body.get("file") == AWKWARD[0][1], f"{res.status_code} {res.text}")
+        res = post(f"{BASE}/photos", data={"file": f"f{i} ü&=", "size": "small"})
+        body = res.json() if res.status_code == 200 else {}
+        check(f"{name} session POST {i}", res.status_code == 200 and body.get("file") == f"f{i} ü&=", f"{res.status_code} {res.text}")
+
+
+def authlib_documented(name, client_id, callback, **keys):
+    """Authlib's requests client exactly as its documentation shows: one OAuth1Session with
+    redirect_uri for the whole flow (it signs oauth_callback into every request)."""
+    from authlib.integrations.requests_client import OAuth1Session
+
+    s = OAuth1Session(client_id, redirect_uri=callback, **keys)
+    s.fetch_request_token(f"{BASE}/initiate")
+    url = s.create_authorization_url(f"{BASE}/authorize")
+    s.parse_authorization_response(browser_consent(url))
+    token = s.fetch_access_token(f"{BASE}/token")
+    check(f"{name} token", "oauth_token" in token, token)
+    session_checks(name, s, s.get, s.post)
+    protected_checks(name, lambda: s)
+
+
+def authlib_async_documented(name, client_id, callback, **keys):
+    """Authlib's httpx client, AsyncOAuth1Client, as its documentation shows."""
+    import asyncio
+    from authlib.integrations.httpx_client import AsyncOAuth1Client
+
+    async def flow():
+        async with AsyncOAuth1Client(client_id, redirect_uri=callback, **keys) as s:
+            await s.fetch_request_token(f"{BASE}/initiate")
+            url = s.create_authorization_url(f"{BASE}/authorize")
+            s.parse_authorization_response(browser_consent(url))
+            token = await s.fetch_access_token(f"{BASE}/token")
+            check(f"{name} token", "oauth_token" in token, token)
+            for i in range(3):
+                res = await s.get(f"{BASE}/photos", params=AWKWARD)
+                body = res.json() if res.status_code == 200 else {}
+                check(f"{name} session GET {i}", res.status_code == 200 and body.get("user") == "alice" and body.get("file") == AWKWARD[0][1], f"{res.status_code} {res.text}")
+                res = await s.post(f"{BASE}/photos", data={"file": f"f{i}", "size": "small"})
+                check(f"{name} session POST {i}", res.status_code == 200 and res.json().get("file") == f"f{i}", f"{res.status_code} {res.text}")
+
+    asyncio.run(flow())
+
+
+def requests_oauthlib_documented(name, client_id, callback, **keys):
+    """requests-oauthlib exactly as its documentation shows: one OAuth1Session with
+    callback_uri, authorization_url, parse_authorization_response, fetch_access_token."""
+    from requests_oauthlib import OAuth1Session
+
+    s = OAuth1Session(client_id, callback_uri=callback, **keys)
+    s.fetch_request_token(f"{BASE}/initiate")
+    url = s.authorization_url(f"{BASE}/authorize")
+    s.parse_authorization_response(browser_consent(url))
+    token = s.fetch_access_token(f"{BASE}/token")
+    check(f"{name} token", "oauth_token" in token, token)
+    session_checks(name, s, s.get, s.post)
+    protected_checks(name, lambda: s)
+
+
 def run(name, fn, *args, **kwargs):
     try:
         fn(name, *args, **kwargs)
@@ -159,7 +240,12 @@ if LIBRARY == "requests-oauthlib":
     # oauthlib decodes oauth_* values twice (handled by the provider's interop fallback).
     for sig_type in (o.SIGNATURE_TYPE_AUTH_HEADER, o.SIGNATURE_TYPE_QUERY, o.SIGNATURE_TYPE_BODY):
         run(f"callback with query {sig_type}", requests_oauthlib_flow, "query-callback-client", o.SIGNATURE_HMAC_SHA1, sig_type, query_cb_client["redirect_uri"], **query_cb)
+    run("documented session", requests_oauthlib_documented, "hmac-client", "http://client.test/cb", **hmac)
+    run("documented session, callback with query", requests_oauthlib_documented, "query-callback-client", query_cb_client["redirect_uri"], **query_cb)
 elif LIBRARY == "authlib":
+    run("authlib documented session", authlib_documented, "hmac-client", "http://client.test/cb", **hmac)
+    run("authlib documented session, callback with query", authlib_documented, "query-callback-client", query_cb_client["redirect_uri"], **query_cb)
+    run("authlib documented async session", authlib_async_documented, "hmac-client", "http://client.test/cb", **hmac)
     run("authlib HMAC-SHA1", authlib_flow, "hmac-client", "HMAC-SHA1", "http://client.test/cb", **hmac)
     run("authlib RSA-SHA1", authlib_flow, "rsa-client", "RSA-SHA1", "http://client.test/cb", rsa_key=rsa_key)
     run("authlib HMAC-SHA1 callback with query", authlib_flow, "query-callback-client", "HMAC-SHA1", query_cb_client["redirect_uri"], **query_cb)

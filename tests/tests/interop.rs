@@ -2,14 +2,19 @@
 //! its own process with a generated clients file (an HMAC client, an RSA client with a fresh
 //! 2048-bit key, a client whose registered callback has its own query):
 //!
-//! * Python `requests-oauthlib` and Authlib's client (`tests/interop/python_clients.py`, in a
-//!   venv with the pinned `tests/interop/requirements.txt`);
+//! * Python `requests-oauthlib` and Authlib's clients (`tests/interop/python_clients.py`, in a
+//!   venv with the pinned `tests/interop/requirements.txt`), each also driven exactly as its
+//!   own documentation shows: one `OAuth1Session` (Authlib: also the httpx `AsyncOAuth1Client`)
+//!   from the request token through the browser's consent to several protected requests;
 //! * Node `oauth-1.0a` with Node's crypto and fetch (`tests/interop/node`, `npm ci`);
+//! * PHP's `OAuth` extension (`tests/interop/php`, Debian's `php-oauth`) and Perl's
+//!   `Net::OAuth` (`tests/interop/perl`, Debian's `libnet-oauth-perl`);
 //! * the Rust `oauth1-request` crate (here).
 //!
-//! The venv and `node_modules` are prepared on first use (`.ci/run` prepares them up front).
-//! When Python or Node is missing, a test says `skipped: …` on a developer's machine and fails
-//! in CI (`CI` set): nothing is skipped silently there.
+//! The venv and `node_modules` are prepared on first use; `.ci/run` prepares them up front and
+//! installs the Debian packages. When Python, Node, PHP or Perl (or their OAuth libraries) is
+//! missing, a test says `skipped: …` on a developer's machine and fails in CI (`CI` set):
+//! nothing is skipped silently there.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
 
 use std::path::{Path, PathBuf};
@@ -253,4 +258,96 @@ fn oauth1_request_crate_against_warp() {
 #[test]
 fn oauth1_request_crate_against_rocket() {
     oauth1_request_client("oauth1-rocket");
+}
+
+/// Like `prerequisite`, for the libraries an installed program needs: `probe` must succeed.
+/// Missing: skipped on a developer's machine, a failure in CI (`CI` set).
+fn libraries_present(probe: &mut Command, what: &str, needed_for: &str) -> bool {
+    let found = probe
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "CI: {what} is missing ({needed_for}); .ci/run must install it");
+        eprintln!("skipped: {what} is not installed ({needed_for})");
+    }
+    found
+}
+
+/// Runs `program script BASE_URL CLIENTS_JSON RSA_PRIVATE_PEM` against `package`'s demo.
+fn script_client(program: &str, script: &str, package: &str, who: &str, min_passes: usize) {
+    let demo = demo(package);
+    let f = fixture();
+    let output = Command::new(program)
+        .arg(interop_dir().join(script))
+        .arg(format!("http://{}", demo.addr))
+        .arg(&f.clients)
+        .arg(&f.rsa_private)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    expect_all_pass(output, &format!("{who} x {package}"), min_passes);
+}
+
+/// PHP's pecl `OAuth` extension (Debian `php-oauth`): HMAC-SHA1 in the header, query and body,
+/// HMAC-SHA256, RSA-SHA1, PLAINTEXT, oob and a callback with its own query
+/// (`tests/interop/php/interop.php`).
+fn php_oauth_client(package: &str) {
+    if !prerequisite("python3", "the interop clients file")
+        || !prerequisite("php", "the PHP OAuth extension interop client")
+        || !libraries_present(
+            Command::new("php").args(["-r", "exit(extension_loaded('oauth') ? 0 : 1);"]),
+            "the PHP oauth extension (Debian php-oauth)",
+            "the PHP OAuth extension interop client",
+        )
+    {
+        return;
+    }
+    script_client("php", "php/interop.php", package, "php-oauth", 119);
+}
+
+#[test]
+fn php_oauth_against_warp() {
+    php_oauth_client("oauth1-warp");
+}
+
+#[test]
+fn php_oauth_against_rocket() {
+    php_oauth_client("oauth1-rocket");
+}
+
+/// Perl's `Net::OAuth` with LWP (Debian `libnet-oauth-perl`, `libwww-perl`,
+/// `libcrypt-openssl-rsa-perl`, …): HMAC-SHA1 in the header, query and body, HMAC-SHA256,
+/// RSA-SHA1, PLAINTEXT, oob and a callback with its own query (`tests/interop/perl/interop.pl`).
+fn perl_net_oauth_client(package: &str) {
+    if !prerequisite("python3", "the interop clients file")
+        || !prerequisite("perl", "the Perl Net::OAuth interop client")
+        || !libraries_present(
+            Command::new("perl").args([
+                "-MNet::OAuth",
+                "-MLWP::UserAgent",
+                "-MHTTP::Cookies",
+                "-MURI",
+                "-MJSON",
+                "-MCrypt::OpenSSL::RSA",
+                "-MDigest::HMAC_SHA1",
+                "-e1",
+            ]),
+            "Net::OAuth, LWP, JSON or Crypt::OpenSSL::RSA",
+            "the Perl Net::OAuth interop client",
+        )
+    {
+        return;
+    }
+    script_client("perl", "perl/interop.pl", package, "Net::OAuth", 107);
+}
+
+#[test]
+fn perl_net_oauth_against_warp() {
+    perl_net_oauth_client("oauth1-warp");
+}
+
+#[test]
+fn perl_net_oauth_against_rocket() {
+    perl_net_oauth_client("oauth1-rocket");
 }
