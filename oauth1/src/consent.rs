@@ -15,11 +15,23 @@
 //!
 //! [`AuthorizationServer::grant`] and [`AuthorizationServer::deny`] take both back as a
 //! [`ConsentProof`] and refuse (403 `invalid_consent`, nothing changed) unless the form value
-//! is the HMAC of *this* token and the cookie the browser sent. Another site can neither read
-//! the victim's cookie nor set one for the provider's origin, so it cannot produce a matching
-//! pair; a pair taken from the attacker's own visit to the page fails against the victim's
-//! cookie. A decision is final (a temporary credential is authorized or denied once), so a
-//! proof is good for one decision only.
+//! is the HMAC of *this* token and the cookie the browser sent. A cross-site form cannot read
+//! the victim's cookie, and a pair taken from the attacker's own visit to the page fails
+//! against the victim's cookie. A decision is final (a temporary credential is authorized or
+//! denied once), so a proof is good for one decision only.
+//!
+//! **Bind it to the session.** A cookie *can* be planted: by a sibling subdomain (a cookie for
+//! the parent domain), or by anyone on the path of a plain-http request. An attacker who plants
+//! the cookie of their own visit to the page can then forge the pair. Two defences, use both
+//! where you can:
+//!
+//! * serve the consent page over https and set the cookie with `secure`
+//!   ([`AntiForgery::set_cookie`]): it is then named `__Host-oauth1_consent`, a name browsers
+//!   only accept from the page's own origin over https, with no `Domain`;
+//! * when your app has signed-in users, bind the pair to the session
+//!   ([`AuthorizationServer::pending_authorization_in_session`] and
+//!   [`ConsentProof::in_session`] with the session's id, or the user's): the form value then
+//!   covers it, and an attacker's pair is worthless in the victim's session.
 //!
 //! Several provider processes that serve one consent flow must share the key
 //! ([`Config::with_consent_key`](crate::Config::with_consent_key)); by default each server
@@ -28,13 +40,14 @@
 //! ```
 //! use oauth1::consent::{AntiForgery, ConsentKey, ConsentProof};
 //! let key = ConsentKey::random();
-//! let page = AntiForgery::issue(&key, "temporary-token");
-//! // The browser comes back with the cookie and the hidden field: accepted.
-//! let proof = ConsentProof { cookie_value: page.cookie_value(), form_value: page.form_value() };
+//! let page = AntiForgery::issue(&key, "temporary-token", "session-1");
+//! // The browser comes back with the cookie and the hidden field, in the same session: accepted.
+//! let proof = ConsentProof::new(page.cookie_value(), page.form_value()).in_session("session-1");
 //! assert!(proof.verify(&key, "temporary-token"));
-//! // The same values for another token, or a form value without the cookie: refused.
+//! // Another token, another session, or a form value without the cookie: refused.
 //! assert!(!proof.verify(&key, "another-token"));
-//! assert!(!ConsentProof { cookie_value: "", form_value: page.form_value() }.verify(&key, "temporary-token"));
+//! assert!(!ConsentProof::new(page.cookie_value(), page.form_value()).in_session("session-2").verify(&key, "temporary-token"));
+//! assert!(!ConsentProof::new("", page.form_value()).in_session("session-1").verify(&key, "temporary-token"));
 //! ```
 //!
 //! [`AuthorizationServer::pending_authorization`]: crate::AuthorizationServer::pending_authorization
@@ -53,8 +66,18 @@ use sha2::Sha256;
 use crate::generate::random_string;
 use crate::signature::ct_eq_str;
 
-/// The name of the anti-forgery cookie.
+/// The name of the anti-forgery cookie set over plain http.
 pub const COOKIE_NAME: &str = "oauth1_consent";
+
+/// The name of the anti-forgery cookie set with `secure` (over https): the `__Host-` prefix
+/// makes browsers refuse it from anywhere but the page's own origin (no sibling subdomain can
+/// plant one).
+pub const SECURE_COOKIE_NAME: &str = "__Host-oauth1_consent";
+
+/// The cookie's name: [`SECURE_COOKIE_NAME`] when `secure`, else [`COOKIE_NAME`].
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_COOKIE_NAME } else { COOKIE_NAME }
+}
 
 /// The name of the hidden form field that carries [`AntiForgery::form_value`] in the demos.
 pub const FORM_FIELD: &str = "oauth1_consent";
@@ -131,14 +154,17 @@ impl ConsentKey {
         Some(ConsentKey(key))
     }
 
-    /// HMAC-SHA256 of the token (length-prefixed) and the cookie value, URL-safe base64.
-    fn mac(&self, token: &str, cookie_value: &str) -> String {
+    /// HMAC-SHA256 of the token and the session (each length-prefixed) and the cookie value,
+    /// URL-safe base64.
+    fn mac(&self, token: &str, session: &str, cookie_value: &str) -> String {
         // HMAC takes keys of any length; were it ever refused, the empty string matches no
         // proof (`ConsentProof::verify` wants a non-empty form value): fail closed.
         let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0) else { return String::new() };
         mac.update(b"oauth1 consent\0");
         mac.update(&(token.len() as u64).to_be_bytes());
         mac.update(token.as_bytes());
+        mac.update(&(session.len() as u64).to_be_bytes());
+        mac.update(session.as_bytes());
         mac.update(cookie_value.as_bytes());
         URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
@@ -158,10 +184,11 @@ pub struct AntiForgery {
 }
 
 impl AntiForgery {
-    /// A new pair for the temporary `token`: a random cookie value and its HMAC.
-    pub fn issue(key: &ConsentKey, token: &str) -> Self {
+    /// A new pair for the temporary `token` in `session` (empty: not bound to a session): a
+    /// random cookie value and its HMAC.
+    pub fn issue(key: &ConsentKey, token: &str, session: &str) -> Self {
         let cookie_value = random_string(32);
-        let form_value = key.mac(token, &cookie_value);
+        let form_value = key.mac(token, session, &cookie_value);
         AntiForgery { cookie_value, form_value }
     }
 
@@ -178,15 +205,18 @@ impl AntiForgery {
     /// Both values as the browser hands them back: what a test, or a server that keeps them
     /// elsewhere than in a cookie and a form, passes to `grant` or `deny`.
     pub fn proof(&self) -> ConsentProof<'_> {
-        ConsentProof { cookie_value: &self.cookie_value, form_value: &self.form_value }
+        ConsentProof::new(&self.cookie_value, &self.form_value)
     }
 
     /// The `Set-Cookie` header value: `oauth1_consent=…; Path=/; HttpOnly; SameSite=Strict;
-    /// Max-Age=600`, plus `Secure` when `secure` (serve the consent page over https and pass
-    /// `true`; browsers do not keep `Secure` cookies set over http).
+    /// Max-Age=600`; with `secure`, `__Host-oauth1_consent=…` and `Secure` (serve the consent page
+    /// over https and pass `true`: browsers do not keep `Secure` cookies set over http, and only
+    /// take `__Host-` cookies from the origin itself). Read it back with
+    /// [`cookie_value`]`(headers, `[`cookie_name`]`(secure))`.
     pub fn set_cookie(&self, secure: bool) -> HeaderValue {
         let value = format!(
-            "{COOKIE_NAME}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=600{}",
+            "{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=600{}",
+            cookie_name(secure),
             self.cookie_value,
             if secure { "; Secure" } else { "" }
         );
@@ -202,21 +232,34 @@ impl fmt::Debug for AntiForgery {
 }
 
 /// What the browser sent back with a consent decision: the anti-forgery cookie and hidden
-/// field. Empty strings for what is missing.
+/// field (empty strings for what is missing), and the session the decision is made in.
 #[derive(Clone, Copy)]
 pub struct ConsentProof<'a> {
-    /// The value of the `oauth1_consent` cookie (read it with [`cookie_value`]).
-    pub cookie_value: &'a str,
-    /// The value of the hidden form field.
-    pub form_value: &'a str,
+    cookie_value: &'a str,
+    form_value: &'a str,
+    session: &'a str,
 }
 
-impl ConsentProof<'_> {
-    /// Whether this proof was issued for `token` with this cookie, in constant time.
+impl<'a> ConsentProof<'a> {
+    /// The cookie's value (read it with [`cookie_value`]) and the hidden field's, not bound to a
+    /// session.
+    pub fn new(cookie_value: &'a str, form_value: &'a str) -> Self {
+        ConsentProof { cookie_value, form_value, session: "" }
+    }
+
+    /// The decision is made in `session` (its id, or the signed-in user's): it verifies only if
+    /// the page was issued for the same one.
+    pub fn in_session(mut self, session: &'a str) -> Self {
+        self.session = session;
+        self
+    }
+
+    /// Whether this proof was issued for `token`, this cookie and this session, in constant
+    /// time.
     pub fn verify(&self, key: &ConsentKey, token: &str) -> bool {
         !self.cookie_value.is_empty()
             && !self.form_value.is_empty()
-            && ct_eq_str(&key.mac(token, self.cookie_value), self.form_value)
+            && ct_eq_str(&key.mac(token, self.session, self.cookie_value), self.form_value)
     }
 }
 
@@ -237,17 +280,18 @@ impl fmt::Debug for ConsentProof<'_> {
 pub fn cookie_value<'h>(headers: &'h http::HeaderMap, name: &str) -> Option<&'h str> {
     let mut found = None;
     for value in headers.get_all(header::COOKIE) {
-        let Ok(text) = value.to_str() else { continue };
-        for pair in text.split(';') {
-            if let Some((n, v)) = pair.trim().split_once('=')
-                && n == name
-            {
+        // Bytes, not `to_str`: a planted cookie with non-ASCII bytes must not hide this one.
+        for pair in value.as_bytes().split(|&b| b == b';') {
+            let pair = pair.trim_ascii();
+            let Some(eq) = pair.iter().position(|&b| b == b'=') else { continue };
+            let (n, v) = (pair.get(..eq).unwrap_or_default(), pair.get(eq + 1..).unwrap_or_default());
+            if n == name.as_bytes() {
                 if found.is_some() {
                     // Two cookies of that name (one may have been planted for a parent domain):
                     // trust neither.
                     return None;
                 }
-                found = Some(v);
+                found = Some(std::str::from_utf8(v).ok()?);
             }
         }
     }
@@ -261,28 +305,37 @@ mod tests {
     #[test]
     fn proofs_bind_token_cookie_and_key() {
         let key = ConsentKey::random();
-        let a = AntiForgery::issue(&key, "t");
-        let b = AntiForgery::issue(&key, "t");
+        let a = AntiForgery::issue(&key, "t", "");
+        let b = AntiForgery::issue(&key, "t", "");
         assert_ne!(a.cookie_value(), b.cookie_value(), "random per view");
-        let ok = ConsentProof { cookie_value: a.cookie_value(), form_value: a.form_value() };
+        let ok = a.proof();
         assert!(ok.verify(&key, "t"));
         assert!(!ok.verify(&ConsentKey::random(), "t"), "another server's key");
         assert!(!ok.verify(&key, "t2"));
+        assert!(!ok.in_session("s").verify(&key, "t"), "issued without a session");
         // Mixing two views' halves fails.
-        assert!(!ConsentProof { cookie_value: b.cookie_value(), form_value: a.form_value() }.verify(&key, "t"));
-        assert!(!ConsentProof { cookie_value: "", form_value: "" }.verify(&key, "t"));
-        // Token and cookie are length-delimited: ("ab", "c…") is not ("a", "bc…").
+        assert!(!ConsentProof::new(b.cookie_value(), a.form_value()).verify(&key, "t"));
+        assert!(!ConsentProof::new("", "").verify(&key, "t"));
+        // Bound to a session: only in that session.
+        let s = AntiForgery::issue(&key, "t", "alice's session");
+        assert!(s.proof().in_session("alice's session").verify(&key, "t"));
+        assert!(!s.proof().verify(&key, "t"));
+        assert!(!s.proof().in_session("bob's session").verify(&key, "t"));
+        // Token, session and cookie are length-delimited.
         let c = ConsentKey::from_bytes([7; 32]);
-        assert_ne!(c.mac("ab", "c"), c.mac("a", "bc"));
+        assert_ne!(c.mac("ab", "", "c"), c.mac("a", "", "bc"));
+        assert_ne!(c.mac("a", "b", "c"), c.mac("ab", "", "c"));
+        assert_ne!(c.mac("a", "bc", "d"), c.mac("a", "b", "cd"));
     }
 
     #[test]
     fn cookie_header_and_debug() {
         let key = ConsentKey::from_bytes([1; 32]);
-        let a = AntiForgery::issue(&key, "t");
+        let a = AntiForgery::issue(&key, "t", "");
         let set = a.set_cookie(true);
         let set = set.to_str().unwrap();
-        assert!(set.starts_with(&format!("oauth1_consent={}", a.cookie_value())));
+        assert!(set.starts_with(&format!("__Host-oauth1_consent={}", a.cookie_value())));
+        assert!(a.set_cookie(false).to_str().unwrap().starts_with("oauth1_consent="));
         assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.ends_with("; Secure"));
         assert_eq!(format!("{key:?} {a:?}"), "ConsentKey(..) AntiForgery(..)");
     }
@@ -295,5 +348,11 @@ mod tests {
         assert_eq!(cookie_value(&h, COOKIE_NAME), Some("x"));
         h.append(header::COOKIE, HeaderValue::from_static("oauth1_consent=y"));
         assert_eq!(cookie_value(&h, COOKIE_NAME), None, "two of them: neither");
+        // A planted cookie field with non-ASCII bytes does not hide a second one.
+        let mut h = http::HeaderMap::new();
+        h.append(header::COOKIE, HeaderValue::from_bytes(b"x=\xc3\xa9; oauth1_consent=planted").unwrap());
+        h.append(header::COOKIE, HeaderValue::from_static("oauth1_consent=mine"));
+        assert_eq!(cookie_value(&h, COOKIE_NAME), None);
+        assert_eq!(cookie_value(&h, SECURE_COOKIE_NAME), None);
     }
 }

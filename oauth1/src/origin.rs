@@ -175,7 +175,11 @@ impl Origin {
     }
 
     /// Trust `Forwarded`, else `X-Forwarded-Proto` / `X-Forwarded-Host`, falling back to the
-    /// `Host` header and `default_scheme` for whatever they do not say.
+    /// `Host` header and `default_scheme` for whatever they do not say. The first element of
+    /// each is used: the one your edge proxy writes, **so the proxy must overwrite (or strip)
+    /// both header families**; a proxy that sets `X-Forwarded-Proto` but passes a client's
+    /// `Forwarded` through would let the client choose the scheme and host. A request carrying
+    /// both families is refused (400): one of them came from the client.
     pub fn forwarded(default_scheme: &str) -> Result<Self, Error> {
         Ok(Origin(Kind::Forwarded { default_scheme: valid_scheme(default_scheme)? }))
     }
@@ -206,7 +210,7 @@ impl Origin {
                 }
             }
             Kind::Forwarded { default_scheme } => {
-                let (proto, host) = forwarded_values(headers);
+                let (proto, host) = forwarded_values(headers)?;
                 let scheme = match proto {
                     Some(p) => valid_scheme(p)?,
                     None => default_scheme.clone(),
@@ -259,8 +263,13 @@ fn first_list_item(v: &str) -> Option<&str> {
     v.split(',').next().map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// `(proto, host)` from `Forwarded` (its first element) or else `X-Forwarded-*`.
-fn forwarded_values(headers: &HeaderMap) -> (Option<&str>, Option<&str>) {
+/// `(proto, host)` from `Forwarded` (its first element) or else `X-Forwarded-*`; both
+/// families at once is an error (one was written by the client).
+fn forwarded_values(headers: &HeaderMap) -> Result<(Option<&str>, Option<&str>), Error> {
+    let x_forwarded = headers.contains_key("x-forwarded-proto") || headers.contains_key("x-forwarded-host");
+    if headers.contains_key(http::header::FORWARDED) && x_forwarded {
+        return Err(Error::malformed("both Forwarded and X-Forwarded-* headers: which one the proxy wrote is unclear"));
+    }
     if let Some(fwd) = header_str(headers, "forwarded") {
         let first = first_element(fwd);
         let mut proto = None;
@@ -276,13 +285,13 @@ fn forwarded_values(headers: &HeaderMap) -> (Option<&str>, Option<&str>) {
             }
         }
         if proto.is_some() || host.is_some() {
-            return (proto, host);
+            return Ok((proto, host));
         }
     }
-    (
+    Ok((
         header_str(headers, "x-forwarded-proto").and_then(first_list_item),
         header_str(headers, "x-forwarded-host").and_then(first_list_item),
-    )
+    ))
 }
 
 /// The first comma-separated element of a `Forwarded` value, honouring quotes.
@@ -367,5 +376,8 @@ mod tests {
             [("host", "internal"), ("forwarded", "for=1.2.3.4;proto=https;host=\"api.example.com:8443\", for=5.6.7.8")];
         assert_eq!(resolve(&o, &rfc7239).unwrap(), "https://api.example.com:8443");
         assert_eq!(resolve(&o, &[("host", "a.b"), ("x-forwarded-proto", "https, http")]).unwrap(), "https://a.b");
+        // A proxy that overwrites X-Forwarded-Proto but passes a client's Forwarded: refused.
+        let both = [("host", "a.b"), ("x-forwarded-proto", "http"), ("forwarded", "proto=https")];
+        assert!(resolve(&o, &both).is_err());
     }
 }

@@ -734,6 +734,10 @@ impl Inner {
             // PLAINTEXT signature `&` is known to everybody (RFC 5849 §3.4.2, §3.4.4).
             if restricted || (method.uses_shared_secret() && c.shared_secret().is_none()) {
                 if self.config.opaque_errors {
+                    // Spend what an unknown consumer key costs, so timing does not tell either.
+                    let dummy = self.dummy_secret.expose();
+                    let keys = VerifyingKeys { consumer_secret: dummy, token_secret: dummy, rsa_public_keys: &[] };
+                    let _ = signed.verify_signature(method, &keys, self.config.interop_fallback);
                     return Err(Error::with_description(
                         ErrorKind::InvalidSignature,
                         "Invalid credentials or signature",
@@ -858,7 +862,7 @@ impl PendingAuthorization {
     /// random key of its own: no server accepts them.
     pub fn new(token: impl Into<String>, client: Client, callback: impl Into<String>, realm: Option<String>) -> Self {
         let token = token.into();
-        let anti_forgery = AntiForgery::issue(&ConsentKey::random(), &token);
+        let anti_forgery = AntiForgery::issue(&ConsentKey::random(), &token, "");
         PendingAuthorization { token, client, callback: callback.into(), realm, anti_forgery }
     }
 }
@@ -1013,7 +1017,23 @@ impl AuthorizationServer {
     /// The pending request behind `oauth_token`, for the consent page
     /// ([RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2)). Unknown, expired or
     /// already authorized: `invalid_token`.
+    ///
+    /// Its [`anti_forgery`](PendingAuthorization::anti_forgery) values are not bound to a
+    /// session; when your app has signed-in users, prefer
+    /// [`pending_authorization_in_session`](Self::pending_authorization_in_session).
     pub async fn pending_authorization(&self, oauth_token: &str) -> Result<PendingAuthorization, Error> {
+        self.pending_authorization_in_session(oauth_token, "").await
+    }
+
+    /// As [`pending_authorization`](Self::pending_authorization), with the anti-forgery values
+    /// bound to `session` (the signed-in session's id, or the user's): the decision must then
+    /// come with [`ConsentProof::in_session`] of the same value, so a cookie planted from
+    /// another visit to the page is worthless ([`crate::consent`]).
+    pub async fn pending_authorization_in_session(
+        &self,
+        oauth_token: &str,
+        session: &str,
+    ) -> Result<PendingAuthorization, Error> {
         let inner = &self.inner;
         let invalid =
             || Error::with_description(ErrorKind::InvalidToken, "Invalid or expired \"oauth_token\" in parameters");
@@ -1030,7 +1050,7 @@ impl AuthorizationServer {
             .ok_or_else(invalid)?;
         let client =
             inner.stores.clients.client(&credentials.consumer_key).await.map_err(store_error)?.ok_or_else(invalid)?;
-        let anti_forgery = AntiForgery::issue(&inner.config.consent_key, &credentials.token);
+        let anti_forgery = AntiForgery::issue(&inner.config.consent_key, &credentials.token, session);
         Ok(PendingAuthorization {
             token: credentials.token,
             client: Client::clone(&client),
@@ -1158,7 +1178,8 @@ impl AuthorizationServer {
             // The client is authenticated: it is guessing, or its user never approved.
             return Err(Error::with_description(ErrorKind::InvalidVerifier, "Invalid \"oauth_verifier\""));
         }
-        let Some(Authorization { user_id, .. }) = taken.and_then(|t| t.authorization) else {
+        let Some((taken, Authorization { user_id, .. })) = taken.and_then(|t| t.authorization.clone().map(|a| (t, a)))
+        else {
             // Another exchange of the same credentials won the race.
             return Err(Error::with_description(
                 ErrorKind::InvalidToken,
@@ -1174,7 +1195,12 @@ impl AuthorizationServer {
                 .with_realm(realm)
                 .with_expiry(expires_at);
         let extra = inner.config.token_response.as_ref().map(|hook| hook(&credentials)).unwrap_or_default();
-        inner.stores.tokens.create_token(credentials).await.map_err(store_error)?;
+        if let Err(e) = inner.stores.tokens.create_token(credentials).await {
+            // The exchange did not happen: give the client its authorized temporary
+            // credentials back, so that it can retry once the store recovers.
+            let _ = inner.stores.temporary.create_temporary(taken).await;
+            return Err(store_error(e));
+        }
         let mut pairs: Vec<(&str, &str)> = vec![("oauth_token", &token), ("oauth_token_secret", &secret)];
         pairs.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         Ok(form_response(StatusCode::OK, form_encode(pairs)))

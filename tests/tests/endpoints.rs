@@ -288,7 +288,7 @@ async fn a1_unknown_tokens() {
     assert_eq!(p.server.deny("a", &proof).await.unwrap_err().code(), "invalid_consent");
     assert_eq!(p.server.pending_authorization("a").await.unwrap_err().code(), "invalid_token");
     // An unknown token with a proof issued for it (a server with the same key).
-    let other = oauth1::consent::AntiForgery::issue(&p.server.config().consent_key, "a");
+    let other = oauth1::consent::AntiForgery::issue(&p.server.config().consent_key, "a", "");
     assert_eq!(p.server.grant("a", "1", &other.proof()).await.unwrap_err().code(), "invalid_token");
     assert_eq!(p.server.deny("a", &other.proof()).await.unwrap_err().code(), "invalid_token");
 }
@@ -351,7 +351,7 @@ async fn consent_decisions_need_the_pages_anti_forgery_values() {
         (attackers.cookie_value(), af.form_value()),
         (af.cookie_value(), "x"),
     ] {
-        let proof = ConsentProof { cookie_value, form_value };
+        let proof = ConsentProof::new(cookie_value, form_value);
         let e = p.server.grant(&token, "victim", &proof).await.unwrap_err();
         assert_eq!((e.status().as_u16(), e.code()), (403, "invalid_consent"));
         let e = p.server.deny(&token, &proof).await.unwrap_err();
@@ -370,6 +370,28 @@ async fn consent_decisions_need_the_pages_anti_forgery_values() {
     assert_eq!(e.code(), "invalid_token");
     let req = signer().token(&token, &secret).verifier(&verifier).sign(request("POST", TOKEN, None)).unwrap();
     assert_eq!(p.server.token_credentials(&req).await.unwrap().status(), 200, "the grant was not destroyed");
+}
+
+/// The review's planted-cookie attack: the attacker's own pair (cookie planted in the victim's
+/// browser) is worthless once the page is bound to the victim's session.
+#[tokio::test]
+async fn consent_bound_to_a_session_refuses_a_planted_pair() {
+    let p = Provider::new();
+    let (token, _) = initiate(&p, "oob").await;
+    let attackers = p.server.pending_authorization_in_session(&token, "mallory-session").await.unwrap();
+    let planted = attackers.anti_forgery.proof().in_session("victim-session");
+    let e = p.server.grant(&token, "victim", &planted).await.unwrap_err();
+    assert_eq!(e.code(), "invalid_consent");
+    // Unbound values are refused in a session too, and bound ones outside it.
+    let unbound = p.server.pending_authorization(&token).await.unwrap();
+    assert!(
+        p.server.grant(&token, "victim", &unbound.anti_forgery.proof().in_session("victim-session")).await.is_err()
+    );
+    let victims = p.server.pending_authorization_in_session(&token, "victim-session").await.unwrap();
+    assert!(p.server.grant(&token, "victim", &victims.anti_forgery.proof()).await.is_err());
+    // The victim's own page, in the victim's session: granted.
+    let proof = victims.anti_forgery.proof().in_session("victim-session");
+    assert!(matches!(p.server.grant(&token, "victim", &proof).await.unwrap(), Grant::OutOfBand { .. }));
 }
 
 #[tokio::test]

@@ -352,3 +352,60 @@ async fn opaque_errors_do_not_tell_unknown_keys_tokens_and_signatures_apart() {
     // The right credentials still pass.
     assert!(protector.verify(&sign(CLIENT, SECRET, "valid-token", "valid-token-secret")).await.is_ok());
 }
+
+// ---- Review: a token store failure at the exchange does not lose the authorization ----
+
+/// Token credentials that cannot be stored while `down` is set.
+struct FlakyTokens {
+    inner: std::sync::Arc<oauth1_memory::MemoryStore>,
+    down: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl oauth1::store::TokenCredentialStore for FlakyTokens {
+    async fn create_token(&self, c: oauth1::store::TokenCredentials) -> Result<(), oauth1::store::StoreError> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(oauth1::store::StoreError::CapacityExceeded);
+        }
+        self.inner.create_token(c).await
+    }
+    async fn token(
+        &self,
+        t: &str,
+    ) -> Result<Option<std::sync::Arc<oauth1::store::TokenCredentials>>, oauth1::store::StoreError> {
+        self.inner.token(t).await
+    }
+    async fn revoke_token(&self, t: &str) -> Result<bool, oauth1::store::StoreError> {
+        self.inner.revoke_token(t).await
+    }
+}
+
+#[tokio::test]
+async fn an_exchange_that_cannot_store_its_token_can_be_retried() {
+    use oauth1::store::TokenCredentialStore as _;
+    let p = Provider::new();
+    let flaky = std::sync::Arc::new(FlakyTokens { inner: p.store.clone(), down: true.into() });
+    let mut stores = oauth1::store::Stores::single(p.store.clone());
+    stores.tokens = flaky.clone();
+    let server = oauth1::AuthorizationServer::new(stores, p.server.config().clone());
+    let req = signer().callback("oob").sign(request("POST", INITIATE, None)).unwrap();
+    let f = form(server.temporary_credentials(&req).await.unwrap().body());
+    let oauth1::server::Grant::OutOfBand { verifier, .. } = grant(&server, &f["oauth_token"], "alice").await.unwrap()
+    else {
+        panic!()
+    };
+    let exchange = || {
+        signer()
+            .token(&f["oauth_token"], &f["oauth_token_secret"])
+            .verifier(&verifier)
+            .sign(request("POST", "http://localhost/oauth/token", None))
+            .unwrap()
+    };
+    let e = server.token_credentials(&exchange()).await.unwrap_err();
+    assert_eq!(e.status(), 503);
+    flaky.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    let res = server.token_credentials(&exchange()).await.unwrap();
+    assert_eq!(res.status(), 200, "the authorization survived the failed exchange");
+    assert!(server.token_credentials(&exchange()).await.is_err(), "and is still single-use");
+    let _ = p.store.token("x").await;
+}
