@@ -13,6 +13,10 @@
 //!   requests (the form parsed into `T`), for any body (with `oauth_body_hash`), and for the
 //!   consumer-only (LTI 1.1) mode. Limit: `limits.form/oauth1` (default: the `form` limit,
 //!   32 KiB); a truncated body is refused with 413.
+//!   Some clients sign *every* method with the OAuth parameters in a form body, GET included:
+//!   for a GET route that may receive one, read it with [`SignedBody`] (a data guard, so a
+//!   manual [`Handler`](rocket::route::Handler) route: Rocket's attributes warn on `data` for
+//!   GET; the photos demo's `GET /photos` does this); [`Signed`] refuses such requests (400).
 //! * [`OAuthRequest`] + [`temporary_credentials`] / [`token_credentials`]: the endpoints as
 //!   one-liners; [`OAuthResponse`] answers with the core's response.
 //! * [`Challenge`] turns an error into the core's response (status, form body,
@@ -63,6 +67,8 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
 use rocket::{Build, Catcher, Ignite, Rocket, Sentinel, catch, catchers as rocket_catchers};
 
+pub mod front;
+
 /// The fairing: manages the server and protector, and snapshots the original method.
 #[derive(Clone, Debug)]
 pub struct OAuth1 {
@@ -107,25 +113,40 @@ impl Fairing for OAuth1 {
     }
 
     async fn on_request(&self, req: &mut Request<'_>, data: &mut Data<'_>) {
-        // Rocket has already applied a leading `_method` form field to a POST; undo it the same
-        // way it was done (HEAD becomes GET only after this, so HEAD is still HEAD here).
+        // Rocket has already applied a `_method` form field to a POST; undo it. The current
+        // method equals the override only when Rocket applied it, or when the client sent that
+        // method itself with the same `_method` field (indistinguishable here; taken as POST).
+        // HEAD becomes GET only after this, so HEAD is still HEAD here.
         let method = req.method();
-        let is_form = req.content_type().is_some_and(|ct| ct.is_form());
-        let mut original = method;
-        if is_form && method != Method::Post {
-            let peek = data.peek("_method=delete".len()).await;
-            let first =
-                std::str::from_utf8(peek).ok().and_then(|s| s.split('&').next()).and_then(|f| f.split_once('='));
-            if let Some(("_method", value)) = first
-                && value.eq_ignore_ascii_case(method.as_str())
-            {
-                original = Method::Post;
-            }
-        }
+        let original = match method_override(req, data).await {
+            Some(overridden) if overridden == method => Method::Post,
+            _ => method,
+        };
         req.local_cache(|| OriginalMethod(Some(original)));
         let present = !data.peek(1).await.is_empty();
         req.local_cache(|| BodyPresent(present));
     }
+}
+
+/// The method Rocket 0.5 rewrites a `POST` to, exactly as its request preprocessing decides
+/// (`rocket::Rocket::preprocess_request`): a form content type, a peek of
+/// `"_method=delete".len()` bytes holding at least `"_method=get".len()`, valid UTF-8, the first
+/// non-empty `&`-separated field parsed by [`Form::values`] named `_method`, and its raw value
+/// a method. Keep in step with Rocket's code when upgrading it.
+async fn method_override(req: &Request<'_>, data: &mut Data<'_>) -> Option<Method> {
+    let (min_len, max_len) = ("_method=get".len(), "_method=delete".len());
+    if !req.content_type().is_some_and(|ct| ct.is_form()) {
+        return None;
+    }
+    let peek = data.peek(max_len).await;
+    if peek.len() < min_len {
+        return None;
+    }
+    std::str::from_utf8(peek)
+        .ok()
+        .and_then(|raw_form| Form::values(raw_form).next())
+        .filter(|field| field.name == "_method")
+        .and_then(|field| field.value.parse().ok())
 }
 
 fn status_of(e: &Error) -> Status {
@@ -133,7 +154,9 @@ fn status_of(e: &Error) -> Status {
 }
 
 /// Rebuilds the `http` request the core reads: the original method, the raw origin-form URI,
-/// every header, and `body`.
+/// every header, and `body`. Without a `Host` header (HTTP/2), the URI is absolute with
+/// Rocket's [`Request::host`] (the `:authority`) as its authority, where [`oauth1::Origin`]
+/// looks for it; the URI's scheme is never used.
 pub fn to_http(req: &Request<'_>, body: Vec<u8>) -> Result<http::Request<Vec<u8>>, Error> {
     fn unreadable<E>(_: E) -> Error {
         Error::malformed("the request cannot be read")
@@ -144,7 +167,12 @@ pub fn to_http(req: &Request<'_>, body: Vec<u8>) -> Result<http::Request<Vec<u8>
     // The origin-form target as Rocket received it (its `Display` writes these same raw
     // strings), without the formatting machinery.
     let (path, query) = (req.uri().path().as_str(), req.uri().query().map(|q| q.as_str()));
+    let authority = req.host().filter(|_| !req.headers().contains("host"));
     let mut target = String::with_capacity(path.len() + query.map_or(0, |q| q.len() + 1));
+    if let Some(host) = authority {
+        use std::fmt::Write as _;
+        let _ = write!(target, "http://{host}");
+    }
     target.push_str(path);
     if let Some(q) = query {
         target.push('?');

@@ -12,7 +12,7 @@ use oauth1_tests::{CLIENT, Provider, form, request, rsa_sha1, signer};
 use rocket::http::{Header, Method, Status};
 use rocket::local::asynchronous::Client;
 use rocket::request::{FromRequest, Outcome, Request};
-use rocket::{Build, Rocket, State, get, head, post, put, routes};
+use rocket::{Build, Rocket, State, delete, get, head, patch, post, put, routes};
 
 #[post("/oauth/initiate", data = "<req>")]
 async fn initiate(server: &State<AuthorizationServer>, req: OAuthRequest) -> OAuthResponse {
@@ -57,6 +57,27 @@ fn put_thing(f: SignedForm<HashMap<String, String>>) -> String {
 #[head("/never")]
 fn never() {}
 
+/// The `_method` routes: each answers with the method Rocket routed the request as.
+#[post("/m", data = "<b>")]
+fn m_post(b: SignedBody) -> String {
+    format!("POST:{}", b.body.len())
+}
+
+#[put("/m", data = "<b>")]
+fn m_put(b: SignedBody) -> String {
+    format!("PUT:{}", b.body.len())
+}
+
+#[delete("/m", data = "<b>")]
+fn m_delete(b: SignedBody) -> String {
+    format!("DELETE:{}", b.body.len())
+}
+
+#[patch("/m", data = "<b>")]
+fn m_patch(b: SignedBody) -> String {
+    format!("PATCH:{}", b.body.len())
+}
+
 /// Always forwards: makes the first of two routes hand over to the second.
 struct Forward;
 
@@ -84,7 +105,10 @@ fn rocket(p: &Provider) -> Rocket<Build> {
         .attach(OAuth1::fairing(p.server.clone()))
         .mount(
             "/",
-            routes![initiate, token, user, user_form, result, body, lti, put_thing, never, fwd_first, fwd_second],
+            routes![
+                initiate, token, user, user_form, result, body, lti, put_thing, never, fwd_first, fwd_second, m_post,
+                m_put, m_delete, m_patch
+            ],
         )
         .register("/", oauth1_rocket::catchers())
 }
@@ -345,4 +369,87 @@ async fn to_http_copies_method_target_and_every_header() {
     let bare = oauth1_rocket::to_http(client.get("/photos").inner(), Vec::new()).unwrap();
     assert_eq!(bare.uri(), "/photos");
     assert_eq!(bare.uri().query(), None);
+}
+
+/// Rocket rewrites a `POST` whose form body starts with a `_method` field (its own parser:
+/// empty `&` segments skipped, the first 14 bytes peeked, the value parsed as a method). The
+/// fairing must agree on every input: the signature covers `POST`, the method on the wire, and
+/// a request signed as the method Rocket routed it as is refused.
+#[rocket::async_test]
+async fn method_override_agrees_with_rockets_own_parsing() {
+    let p = Provider::new().with_token().await;
+    let c = client(&p).await;
+    let form_type = "application/x-www-form-urlencoded";
+    let cases = [
+        (form_type, "_method=put", "PUT"),
+        (form_type, "&_method=put", "PUT"),
+        (form_type, "&&_method=PUT&x=1", "PUT"),
+        (form_type, "_method=delete&x=1", "DELETE"),
+        (form_type, "_method=PaTcH", "PATCH"),
+        // Rocket compares the field name's first key: `_method.x` and `_method[x]` are `_method`.
+        (form_type, "_method.x=put", "PUT"),
+        (form_type, "_method[x]=put", "PUT"),
+        (form_type, "x=1&_method=put", "POST"),
+        (form_type, "_method=", "POST"),
+        (form_type, "_method=nope&x=1", "POST"),
+        // Rocket peeks 14 bytes: the value is cut to "pu", which is no method.
+        (form_type, "&&&&_method=put", "POST"),
+        ("text/plain", "_method=put", "POST"),
+    ];
+    for (i, (content_type, body, routed)) in cases.into_iter().enumerate() {
+        let req = |method: &str, nonce: String| {
+            let r = http::Request::builder()
+                .method(method)
+                .uri("http://localhost/m")
+                .header("content-type", content_type)
+                .body(body.as_bytes().to_vec())
+                .unwrap();
+            // Form parameters are signed; other bodies through `oauth_body_hash`.
+            let signed = signer()
+                .token("valid-token", "valid-token-secret")
+                .nonce(nonce)
+                .body_hash(content_type != form_type)
+                .sign(r)
+                .unwrap();
+            // Whatever it was signed as, it goes on the wire as POST.
+            let (mut parts, body) = signed.into_parts();
+            parts.method = http::Method::POST;
+            http::Request::from_parts(parts, body)
+        };
+        let r = send(&c, req("POST", format!("wire{i}"))).await;
+        assert_eq!((r.status, r.text()), (200, format!("{routed}:{}", body.len())), "{body:?} signed as POST");
+        if routed != "POST" {
+            let r = send(&c, req(routed, format!("routed{i}"))).await;
+            assert_eq!(r.status, 401, "{body:?} signed as {routed}, sent as POST: {}", r.text());
+        }
+    }
+}
+
+/// Over HTTP/2 a request has no `Host` header: Rocket's `Request::host()` is the `:authority`
+/// (as `Request::set_host` sets it here), which the core needs for the base string URI.
+#[rocket::async_test]
+async fn the_http2_authority_stands_in_for_a_missing_host_header() {
+    let p = Provider::new().with_token().await;
+    let c = client(&p).await;
+    let dispatch = |nonce: &'static str, host: &'static str| {
+        let signed = signer()
+            .token("valid-token", "valid-token-secret")
+            .nonce(nonce)
+            .sign(request("GET", "http://localhost:8000/user?x=1", None))
+            .unwrap();
+        assert!(!signed.headers().contains_key("host"));
+        let mut r = c.get("/user?x=1");
+        for (k, v) in signed.headers() {
+            r.add_header(Header::new(k.as_str().to_owned(), v.to_str().unwrap().to_owned()));
+        }
+        r.inner_mut().set_host(rocket::http::uri::Host::parse(host).unwrap());
+        r.dispatch()
+    };
+    let res = dispatch("a", "localhost:8000").await;
+    assert_eq!(res.status(), Status::Ok);
+    assert_eq!(res.into_string().await.unwrap(), "1");
+    // The authority is signed: another one fails.
+    let res = dispatch("b", "evil.test:8000").await;
+    assert_eq!(res.status(), Status::Unauthorized);
+    assert_eq!(form(&res.into_bytes().await.unwrap())["error"], "invalid_signature");
 }

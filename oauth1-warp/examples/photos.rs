@@ -3,6 +3,11 @@
 //! `cargo run --release -p oauth1-warp --example photos`
 //! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file;
 //! `OAUTH1_DEMO_REDIS_URL`, Redis for nonces and credentials shared by several processes).
+//!
+//! Served by [`oauth1_warp::serve`], which bounds slow clients: `OAUTH1_DEMO_HEADER_TIMEOUT_MS`
+//! (default 10000) for each request head and idle connection, `OAUTH1_DEMO_REQUEST_TIMEOUT_MS`
+//! (default 30000) for each request after its head, body included, and
+//! `OAUTH1_DEMO_MAX_CONNECTIONS` (default 1024) connections at once.
 #![allow(missing_docs)]
 
 use std::collections::HashMap;
@@ -53,10 +58,10 @@ async fn decide(
     let reject = |e: Error| warp::reject::custom(RejectedError(e));
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
     let token = field("oauth_token");
-    let proof = ConsentProof {
-        cookie_value: oauth1::consent::cookie_value(&cookies, oauth1::consent::COOKIE_NAME).unwrap_or_default(),
-        form_value: field(oauth1::consent::FORM_FIELD),
-    };
+    let proof = ConsentProof::new(
+        oauth1::consent::cookie_value(&cookies, oauth1::consent::COOKIE_NAME).unwrap_or_default(),
+        field(oauth1::consent::FORM_FIELD),
+    );
     match field("decision") {
         "allow" => {
             let user = field("user");
@@ -106,11 +111,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .and_then(move |cookies, form| decide(server.clone(), cookies, form))
     };
     let query_pairs = warp::query::raw().or(warp::any().map(String::new)).unify();
+    // Some clients sign a GET with the OAuth parameters in a form body (the body transport on
+    // every method): `protected_form` reads a bounded form body when one comes, and verifies
+    // header- or query-signed GETs without one just the same.
     let photos_get = warp::path!("photos")
         .and(warp::get())
         .and(query_pairs)
-        .and(oauth1_warp::protected(protector.clone()))
-        .map(|query: String, who: Authenticated| photos_from(&who, &decode_form(&query).unwrap_or_default()));
+        .and(oauth1_warp::protected_form(protector.clone(), DEFAULT_BODY_LIMIT))
+        .map(|query: String, who: Authenticated, body: Bytes| {
+            let mut pairs = decode_form(&query).unwrap_or_default();
+            pairs.extend(decode_form(std::str::from_utf8(&body).unwrap_or_default()).unwrap_or_default());
+            photos_from(&who, &pairs)
+        });
     let photos_post = warp::path!("photos")
         .and(warp::post())
         .and(oauth1_warp::protected_form(protector.clone(), DEFAULT_BODY_LIMIT))
@@ -126,8 +138,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let routes =
         initiate.or(token).or(consent).or(decision).or(photos_get).or(photos_post).or(public).recover(recover_all);
 
+    let limits = oauth1_warp::ServeLimits::from_env_with_prefix("OAUTH1_DEMO_")?;
     let listener = tokio::net::TcpListener::bind(demo::addr_from_env()).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    warp::serve(routes).incoming(listener).run().await;
+    oauth1_warp::serve(routes, listener, limits).await;
     Ok(())
 }

@@ -11,6 +11,18 @@
 //! | [`consumer_only`] | ([`Authenticated`], body) (two-legged, LTI 1.1 launches) | read, limited |
 //! | [`pending_authorization`] | [`PendingAuthorization`] from `?oauth_token=` | never touched |
 //!
+//! Bodies are read with or without `Content-Length` (HTTP/1.1 chunked, HTTP/2), counting bytes
+//! as they come: over the limit is 413, and a truncated body is never verified. Without a `Host`
+//! header (HTTP/2's `:authority`), the authority comes from the request URI.
+//!
+//! **Which filter.** `protected` for routes whose requests carry no body, or a body that is
+//! not a form (with `oauth_body_hash` use `protected_form`). Some clients sign *every* method
+//! with the OAuth parameters in a form body, GET included (`Content-Type:
+//! application/x-www-form-urlencoded` on a GET); for routes that may receive such requests use
+//! [`protected_form`] (or [`consumer_only`]) even on GET: it reads the bounded body and
+//! verifies header- and query-signed requests without one just the same. `protected` refuses
+//! them (400), because it cannot see the signed body parameters.
+//!
 //! Refusals are [`Rejected`]; add [`recover`] to the route so they become the core's responses
 //! (status, form body, `WWW-Authenticate`, `Allow`). Other rejections pass through.
 //!
@@ -35,14 +47,20 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use bytes::Bytes;
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
 use oauth1::request::{announces_body, is_form};
 use oauth1::server::PendingAuthorization;
 use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind, ResourceProtector};
+use warp::host::Authority;
+use warp::http::header::{CONTENT_LENGTH, HOST};
 use warp::http::{HeaderMap, Method, Request, Response};
 use warp::path::FullPath;
 use warp::reject::Rejection;
 use warp::{Filter, Reply};
+
+mod serve;
+pub use serve::{PeerAddr, ServeLimits, serve};
 
 /// The default body limit for form-reading filters: 64 KiB.
 pub const DEFAULT_BODY_LIMIT: u64 = 64 * 1024;
@@ -81,14 +99,32 @@ pub async fn recover(err: Rejection) -> Result<warp::reply::Response, Rejection>
     Err(err)
 }
 
-/// The request line and headers exactly as received: method, raw path and raw query (warp's
+/// The request line and headers exactly as received: method, raw target and headers (warp's
 /// `FullPath` has no query, and `query::raw` rejects an empty one).
+///
+/// Without a `Host` header (HTTP/2 sends `:authority`, which hyper puts into the request URI),
+/// the target is absolute, `http://{authority}{path}`, so the core finds the authority where
+/// [`oauth1::Origin`] looks for it (the URI's scheme is never used: the origin policy decides).
 fn request_head() -> impl Filter<Extract = (Method, String, HeaderMap), Error = Infallible> + Clone {
     let query = warp::query::raw().or(warp::any().map(String::new)).unify();
-    let target = warp::path::full().and(query).map(|path: FullPath, query: String| {
-        if query.is_empty() { path.as_str().to_owned() } else { format!("{}?{query}", path.as_str()) }
-    });
-    warp::method().and(target).and(warp::header::headers_cloned())
+    // `host::optional` only fails on a malformed or mismatching `Host` header, and the authority
+    // is only used without one: the core judges the `Host` header itself.
+    let authority = warp::host::optional().or(warp::any().map(|| None)).unify();
+    let head = warp::method().and(warp::path::full()).and(query).and(authority).and(warp::header::headers_cloned());
+    head.map(|method, path: FullPath, query: String, authority: Option<Authority>, headers: HeaderMap| {
+        let mut target = String::new();
+        if let Some(authority) = authority.filter(|_| !headers.contains_key(HOST)) {
+            target.push_str("http://");
+            target.push_str(authority.as_str());
+        }
+        target.push_str(path.as_str());
+        if !query.is_empty() {
+            target.push('?');
+            target.push_str(&query);
+        }
+        (method, target, headers)
+    })
+    .untuple_one()
 }
 
 fn build(method: Method, target: String, headers: HeaderMap, body: Bytes) -> Result<Request<Bytes>, Error> {
@@ -101,19 +137,57 @@ fn build(method: Method, target: String, headers: HeaderMap, body: Bytes) -> Res
     Ok(req)
 }
 
-/// The body, up to `limit` bytes (413 above it). With `form_only`, bodies that are not
-/// `application/x-www-form-urlencoded` are never read (an empty body stands in).
+/// Whether the request may have a body, for filters that never read it. warp does not let a
+/// filter look at the body without taking it, so this goes by the headers, failing closed:
+/// `Transfer-Encoding` or a `Content-Length` other than 0 announce one, and a form without
+/// `Content-Length` may have one (HTTP/2 sends bodies without either header).
+fn body_may_be_present(headers: &HeaderMap) -> bool {
+    announces_body(headers) || (is_form(headers) && !headers.contains_key(CONTENT_LENGTH))
+}
+
+fn too_large() -> Rejection {
+    reject(Error::with_description(ErrorKind::PayloadTooLarge, "the request body is too large"), None)
+}
+
+/// Reads the whole body, counting as it goes: 413 as soon as it passes `limit` (a declared
+/// `Content-Length` over it is refused before reading), so a truncated body is never verified.
+/// Works without `Content-Length` (HTTP/1.1 chunked, HTTP/2).
+async fn read_limited<S, B>(headers: HeaderMap, stream: S, limit: u64) -> Result<Bytes, Rejection>
+where
+    S: Stream<Item = Result<B, warp::Error>>,
+    B: Buf,
+{
+    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = BytesMut::with_capacity(usize::try_from(declared.unwrap_or(0)).unwrap_or(0));
+    let mut stream = std::pin::pin!(stream);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| reject(Error::malformed("the request body could not be read"), None))?;
+        let len = u64::try_from(chunk.remaining()).unwrap_or(u64::MAX);
+        if u64::try_from(body.len()).unwrap_or(u64::MAX).saturating_add(len) > limit {
+            return Err(too_large());
+        }
+        body.put(chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// The body, up to `limit` bytes (413 above it), with or without `Content-Length`. With
+/// `form_only`, bodies that are not `application/x-www-form-urlencoded` are never read (an
+/// empty body stands in).
 fn body(limit: u64, form_only: bool) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
-    let wanted = move |headers: &HeaderMap| announces_body(headers) && (!form_only || is_form(headers));
-    let read_it =
-        move |headers: HeaderMap| async move { if wanted(&headers) { Ok(()) } else { Err(warp::reject::not_found()) } };
+    let wanted = move |headers: &HeaderMap| !form_only || is_form(headers);
+    let read_it = move |headers: HeaderMap| async move {
+        if wanted(&headers) { Ok(headers) } else { Err(warp::reject::not_found()) }
+    };
     let skip_it =
         move |headers: HeaderMap| async move { if wanted(&headers) { Err(warp::reject::not_found()) } else { Ok(()) } };
     let read = warp::header::headers_cloned()
         .and_then(read_it)
-        .untuple_one()
-        .and(warp::body::content_length_limit(limit))
-        .and(warp::body::bytes());
+        .and(warp::body::stream())
+        .and_then(move |headers, stream| read_limited(headers, stream, limit));
     let skip = warp::header::headers_cloned().and_then(skip_it).untuple_one().map(Bytes::new);
     read.or(skip).unify()
 }
@@ -153,13 +227,16 @@ pub fn token_credentials(
 
 /// A protected resource signed in the header or query
 /// ([RFC 5849 §3](https://www.rfc-editor.org/rfc/rfc5849#section-3)). Never reads the body;
-/// fails closed when the request carries a form body (use [`protected_form`]).
+/// fails closed when the request carries a form body, or may carry one: a form type without
+/// `Content-Length` (HTTP/2, chunked) counts as a body, since warp cannot tell without reading
+/// it (use [`protected_form`], or send `Content-Length: 0`).
 pub fn protected(protector: ResourceProtector) -> impl Filter<Extract = (Authenticated,), Error = Rejection> + Clone {
     request_head().and_then(move |method, target, headers| {
         let protector = protector.clone();
         async move {
+            let body_present = body_may_be_present(&headers);
             let req = build(method, target, headers, Bytes::new()).map_err(|e| reject(e, protector.realm()))?;
-            protector.verify_unread_body(&req).await.map_err(|e| reject(e, protector.realm()))
+            protector.verify_head(&req, body_present).await.map_err(|e| reject(e, protector.realm()))
         }
     })
 }

@@ -285,3 +285,114 @@ async fn three_legged_flow_every_transport_method_and_callback() {
         }
     }
 }
+
+/// Sends `req` as an HTTP/2 request reaches warp: the authority in the request URI (from
+/// `:authority`) and no `Host` header.
+async fn send_without_host<F>(filter: &F, req: http::Request<Vec<u8>>) -> Response<Bytes>
+where
+    F: Filter + 'static,
+    F::Extract: Reply + Send,
+{
+    let mut t = warp::test::request().method(req.method().as_str()).path(&req.uri().to_string());
+    for (k, v) in req.headers() {
+        t = t.header(k.as_str(), v.to_str().unwrap());
+    }
+    assert!(!req.headers().contains_key("host"));
+    t.body(req.body().clone()).reply(filter).await
+}
+
+/// HTTP/2 carries the authority in `:authority`, not `Host`: every filter must still find it.
+#[tokio::test]
+async fn the_authority_is_taken_from_the_uri_without_a_host_header() {
+    let p = Provider::new().with_token().await;
+    let r = routes(&p);
+    let get = signer()
+        .token("valid-token", "valid-token-secret")
+        .sign(request("GET", "http://localhost/user?x=1", None))
+        .unwrap();
+    let res = send_without_host(&r, get).await;
+    assert_eq!((res.status().as_u16(), body_text(&res)), (200, "1".to_owned()));
+    let post = signer()
+        .token("valid-token", "valid-token-secret")
+        .transport(Transport::Body)
+        .sign(request("POST", "http://localhost/user", Some("a=1")))
+        .unwrap();
+    let res = send_without_host(&r, post).await;
+    assert_eq!(res.status(), 200, "{}", body_text(&res));
+    assert!(body_text(&res).starts_with("1:a=1&oauth_"));
+    let initiate = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    let res = send_without_host(&r, initiate).await;
+    assert_eq!(res.status(), 200, "{}", body_text(&res));
+    // The signature still covers the authority: one signed for another host fails.
+    let other = signer()
+        .token("valid-token", "valid-token-secret")
+        .sign(request("GET", "http://evil.test/user", None))
+        .unwrap();
+    let (mut parts, body) = other.into_parts();
+    parts.uri = "http://localhost/user".parse().unwrap();
+    let res = send_without_host(&r, http::Request::from_parts(parts, body)).await;
+    assert_eq!(res.status(), 401);
+}
+
+/// A form body may arrive without `Content-Length` (HTTP/2, or HTTP/1.1 chunked): `protected`,
+/// which never reads the body, cannot know its parameters and must refuse.
+#[tokio::test]
+async fn protected_fails_closed_on_form_bodies_without_content_length() {
+    let p = Provider::new().with_token().await;
+    let rp = p.server.resource_protector();
+    let header_only =
+        warp::path!("user").and(oauth1_warp::protected(rp)).map(|_: Authenticated| "ok").recover(oauth1_warp::recover);
+    let signed = || {
+        signer()
+            .token("valid-token", "valid-token-secret")
+            .sign(request("POST", "http://localhost/user", None))
+            .unwrap()
+    };
+    // The headers of an HTTP/2 form post: a form type, no Content-Length (warp::test adds one
+    // only with a body, which `protected` never reads anyway).
+    let head = |extra: &[(&str, &str)]| {
+        let req = signed();
+        let mut t = warp::test::request().method("POST").path("/user").header("host", "localhost");
+        for (k, v) in req.headers() {
+            t = t.header(k.as_str(), v.to_str().unwrap());
+        }
+        t = t.header("content-type", "application/x-www-form-urlencoded");
+        for (k, v) in extra {
+            t = t.header(*k, *v);
+        }
+        t
+    };
+    let res = head(&[]).reply(&header_only).await;
+    assert_eq!(res.status(), 400, "{}", body_text(&res));
+    assert!(form(res.body())["error_description"].contains("does not read request bodies"));
+    let res = head(&[("transfer-encoding", "chunked")]).reply(&header_only).await;
+    assert_eq!(res.status(), 400, "{}", body_text(&res));
+    // An announced empty body is no body.
+    let res = head(&[("content-length", "0")]).reply(&header_only).await;
+    assert_eq!((res.status().as_u16(), body_text(&res)), (200, "ok".to_owned()));
+}
+
+/// warp's `content_length_limit` answers 411 without `Content-Length`; the form-reading
+/// filters read such bodies (chunked, HTTP/2) with their own limit.
+#[tokio::test]
+async fn form_filters_read_bodies_without_content_length() {
+    let p = Provider::new().with_token().await;
+    let r = routes(&p);
+    let req = signer()
+        .token("valid-token", "valid-token-secret")
+        .sign(request("POST", "http://localhost/user", Some("")))
+        .unwrap();
+    let mut t = warp::test::request().method("POST").path("/user").header("host", "localhost");
+    for (k, v) in req.headers() {
+        t = t.header(k.as_str(), v.to_str().unwrap());
+    }
+    let res = t.header("transfer-encoding", "chunked").reply(&r).await;
+    assert_eq!((res.status().as_u16(), body_text(&res)), (200, "1:".to_owned()));
+    let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", Some(""))).unwrap();
+    let mut t = warp::test::request().method("POST").path("/oauth/initiate").header("host", "localhost");
+    for (k, v) in req.headers() {
+        t = t.header(k.as_str(), v.to_str().unwrap());
+    }
+    let res = t.header("transfer-encoding", "chunked").reply(&r).await;
+    assert_eq!(res.status(), 200, "{}", body_text(&res));
+}

@@ -438,6 +438,28 @@ pub mod contract {
         assert_eq!(res.status(), 401);
         assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
 
+        // The body transport on a GET (some clients sign every method so): served, the form
+        // body signed and read.
+        let req = access
+            .clone()
+            .transport(oauth1::Transport::Body)
+            .sign(
+                http::Request::get(url(demo, "/photos"))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(b"file=g%20h.jpg&size=s".to_vec())
+                    .unwrap(),
+            )
+            .unwrap();
+        let res = demo.send(&req);
+        assert_eq!(res.status(), 200, "{}", body(&res));
+        let json: serde_json::Value = serde_json::from_slice(res.body()).unwrap();
+        assert_eq!((json["user"].as_str(), json["file"].as_str()), (Some("alice"), Some("g h.jpg")));
+        // An unsigned form body on a header-signed GET: refused.
+        let mut tampered = access.clone().sign(get(&url(demo, "/photos?file=f"))).unwrap();
+        tampered.headers_mut().insert("content-type", "application/x-www-form-urlencoded".parse().unwrap());
+        *tampered.body_mut() = b"size=huge".to_vec();
+        assert_eq!(demo.send(&tampered).status(), 401);
+
         let req = access
             .transport(oauth1::Transport::Body)
             .sign(post_form(&url(demo, "/photos"), "file=a%20b.jpg&size=small"))
@@ -599,5 +621,275 @@ mod tests {
     #[should_panic(expected = "the future waited")]
     fn ready_refuses_a_future_that_waits() {
         super::ready(tokio::task::yield_now());
+    }
+}
+
+/// Slow clients against a demo provider (an adapter's `examples/photos.rs`) as its own process,
+/// with short limits set through its environment (`OAUTH1_DEMO_HEADER_TIMEOUT_MS`,
+/// `OAUTH1_DEMO_REQUEST_TIMEOUT_MS`, `OAUTH1_DEMO_MAX_CONNECTIONS`): stalled and trickled
+/// request heads, stalled and trickled bodies, idle keep-alive connections, and a connection
+/// limit filled by stalled connections; each adapter's tests run these against its own example
+/// (`package`). Loopback only; every wait is bounded. The bounds are generous multiples of the
+/// configured timeouts, and a lower bound is only checked where it proves a timeout (not an
+/// immediate refusal) did the work: timers never fire early.
+pub mod slow_clients {
+    use std::io::{ErrorKind, Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+
+    use crate::process::{Demo, example_binary, send};
+
+    fn demo(package: &str, env: &[(&str, &str)]) -> Demo {
+        Demo::start(&example_binary(package, "photos"), env)
+    }
+
+    /// What the server did with a connection within a bound.
+    enum Outcome {
+        /// Closed (EOF or reset) after this long, having sent these bytes first.
+        Closed(Duration, Vec<u8>),
+        /// Still open at the bound, having sent these bytes.
+        Open(Vec<u8>),
+    }
+
+    impl std::fmt::Debug for Outcome {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self {
+                Outcome::Closed(after, got) => {
+                    write!(f, "closed after {after:?}, sent {:?}", String::from_utf8_lossy(got))
+                }
+                Outcome::Open(got) => write!(f, "open, sent {:?}", String::from_utf8_lossy(got)),
+            }
+        }
+    }
+
+    /// Reads from `stream` until the server closes it or `deadline` passes.
+    fn wait_for_close(stream: &mut TcpStream, start: Instant, deadline: Instant) -> Outcome {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let Some(left) = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) else {
+                return Outcome::Open(got);
+            };
+            stream.set_read_timeout(Some(left)).unwrap();
+            match stream.read(&mut buf) {
+                Ok(0) => return Outcome::Closed(start.elapsed(), got),
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => return Outcome::Open(got),
+                Err(_) => return Outcome::Closed(start.elapsed(), got),
+            }
+        }
+    }
+
+    /// Sends `bytes` one at a time, `every` apart, until the server closes the connection (`Some`,
+    /// after how long, with what it sent) or `bound` passes (`None`).
+    fn trickle(stream: &mut TcpStream, bytes: &[u8], every: Duration, bound: Duration) -> Option<(Duration, Vec<u8>)> {
+        let start = Instant::now();
+        let mut got = Vec::new();
+        for byte in bytes.iter().cycle() {
+            if stream.write_all(std::slice::from_ref(byte)).is_err() {
+                return Some((start.elapsed(), got));
+            }
+            let pause_end = (Instant::now() + every).min(start + bound);
+            match wait_for_close(stream, start, pause_end) {
+                Outcome::Closed(after, more) => {
+                    got.extend(more);
+                    return Some((after, got));
+                }
+                Outcome::Open(more) => got.extend(more),
+            }
+            if start.elapsed() >= bound {
+                return None;
+            }
+        }
+        unreachable!()
+    }
+
+    fn connect(demo: &Demo, first_bytes: &[u8]) -> TcpStream {
+        let mut stream = TcpStream::connect(&demo.addr).unwrap();
+        stream.write_all(first_bytes).unwrap();
+        stream
+    }
+
+    fn status_of(response: &[u8]) -> Option<u16> {
+        let text = String::from_utf8_lossy(response);
+        text.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
+    }
+
+    fn get_public() -> http::Request<Vec<u8>> {
+        http::Request::get("/public?file=vacation.jpg").body(Vec::new()).unwrap()
+    }
+
+    const PARTIAL_HEAD: &[u8] = b"GET /public HTTP/1.1\r\nHost: photos.example.net\r\n";
+
+    /// A body that announces 64 bytes and sends 18.
+    const STALLED_BODY: &[u8] = b"POST /initiate HTTP/1.1\r\nHost: photos.example.net\r\n\
+        Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 64\r\n\r\noauth_callback=oob";
+
+    /// (a) Request heads must arrive within the header timeout (2 s here): a partial head that
+    /// stalls, a connection that sends nothing, a partial HTTP/2 preface, a head trickled a byte at
+    /// a time (each byte well inside any idle timeout), and a keep-alive connection left idle after
+    /// its response are all closed within 10 s (5× the timeout).
+    pub fn slow_request_heads_and_idle_connections_are_closed(package: &str) {
+        const TIMEOUT: Duration = Duration::from_secs(2);
+        const BOUND: Duration = Duration::from_secs(10);
+        let demo = demo(package, &[("OAUTH1_DEMO_HEADER_TIMEOUT_MS", "2000")]);
+
+        let trickler = {
+            let mut stream = connect(&demo, b"GET /public HTTP/1.1\r\n");
+            std::thread::spawn(move || trickle(&mut stream, b"X-Slow: a\r\n", Duration::from_millis(250), BOUND))
+        };
+        let start = Instant::now();
+        let mut partial_head = connect(&demo, PARTIAL_HEAD);
+        let mut nothing = connect(&demo, b"");
+        let mut partial_preface = connect(&demo, b"PRI * HTTP/2.0\r\n");
+        let mut idle = connect(&demo, b"GET /public HTTP/1.1\r\nHost: photos.example.net\r\n\r\n");
+        let deadline = start + BOUND;
+
+        let idle_outcome = {
+            // The response first (keep-alive, so the connection stays open after it).
+            idle.set_read_timeout(Some(BOUND)).unwrap();
+            let mut buf = [0u8; 4096];
+            let n = idle.read(&mut buf).unwrap();
+            assert_eq!(status_of(&buf[..n]), Some(200), "{}", String::from_utf8_lossy(&buf[..n]));
+            let answered = Instant::now();
+            match wait_for_close(&mut idle, answered, answered + BOUND) {
+                Outcome::Closed(after, _) => Ok(after),
+                open => Err(open),
+            }
+        };
+        let outcomes = [
+            ("partial head", wait_for_close(&mut partial_head, start, deadline)),
+            ("nothing", wait_for_close(&mut nothing, start, deadline)),
+            ("partial HTTP/2 preface", wait_for_close(&mut partial_preface, start, deadline)),
+        ];
+        let trickled = trickler.join().unwrap();
+        eprintln!("{outcomes:?}; trickled head: {trickled:?}; idle keep-alive: {idle_outcome:?}");
+
+        for (what, outcome) in &outcomes {
+            assert!(matches!(outcome, Outcome::Closed(..)), "{what}: still open after {BOUND:?}: {outcome:?}");
+        }
+        if let (_, Outcome::Closed(after, _)) = &outcomes[0] {
+            assert!(*after >= TIMEOUT / 2, "the partial head was closed before its timeout: {after:?}");
+        }
+        let (after, _) = trickled.expect("a head trickled a byte every 250 ms was still being read after 10 s");
+        assert!(after >= TIMEOUT / 2, "the trickled head was closed before its timeout: {after:?}");
+        idle_outcome.expect("an idle keep-alive connection was still open after 10 s");
+
+        // The server still serves.
+        assert_eq!(send(&demo.addr, &get_public()).status(), 200);
+    }
+
+    /// (b) A request whose body stalls, or trickles in a byte at a time, is answered
+    /// `408 Request Timeout` and closed once the request timeout (2 s here) has passed since its
+    /// head: within 10 s.
+    pub fn slow_request_bodies_are_answered_408_and_closed(package: &str) {
+        const TIMEOUT: Duration = Duration::from_secs(2);
+        const BOUND: Duration = Duration::from_secs(10);
+        let demo = demo(package, &[("OAUTH1_DEMO_REQUEST_TIMEOUT_MS", "2000")]);
+
+        let trickler = {
+            let mut stream = connect(&demo, STALLED_BODY);
+            std::thread::spawn(move || trickle(&mut stream, b"&a=b", Duration::from_millis(250), BOUND))
+        };
+        let start = Instant::now();
+        let mut stalled = connect(&demo, STALLED_BODY);
+        let stalled = wait_for_close(&mut stalled, start, start + BOUND);
+        let trickled = trickler.join().unwrap();
+        eprintln!("stalled body: {stalled:?}");
+        eprintln!("trickled body: {:?}", trickled.as_ref().map(|(after, got)| (after, String::from_utf8_lossy(got))));
+
+        let Outcome::Closed(after, response) = stalled else { panic!("a stalled body was still open after {BOUND:?}") };
+        assert!(after >= TIMEOUT / 2, "answered before the request timeout: {after:?}");
+        assert_eq!(status_of(&response), Some(408), "{}", String::from_utf8_lossy(&response));
+        let (after, response) = trickled.expect("a body trickled a byte every 250 ms was still being read after 10 s");
+        assert!(after >= TIMEOUT / 2, "answered before the request timeout: {after:?}");
+        assert_eq!(status_of(&response), Some(408), "{}", String::from_utf8_lossy(&response));
+
+        assert_eq!(send(&demo.addr, &get_public()).status(), 200);
+    }
+
+    /// (c) The connection limit (8 here) filled by 24 connections stalled in their request heads
+    /// (the header timeout is a minute, so none times out during the test): a legitimate
+    /// `GET /public` on a fresh connection is answered at once (within 10 s; it takes milliseconds),
+    /// because at the limit the server closes the connection that has waited longest for its
+    /// request head to make room. The 16 stalled connections over the limit, and one more for the
+    /// legitimate request, are closed.
+    pub fn a_limit_full_of_stalled_heads_still_serves_a_new_client(package: &str) {
+        const STALLED: usize = 24;
+        const LIMIT: usize = 8;
+        let demo = demo(package, &[("OAUTH1_DEMO_MAX_CONNECTIONS", "8"), ("OAUTH1_DEMO_HEADER_TIMEOUT_MS", "60000")]);
+
+        let mut stalled: Vec<TcpStream> = (0..STALLED).map(|_| connect(&demo, PARTIAL_HEAD)).collect();
+        std::thread::sleep(Duration::from_millis(300));
+        let start = Instant::now();
+        let res = send(&demo.addr, &get_public());
+        let answered = start.elapsed();
+        assert_eq!(res.status(), 200);
+        assert!(answered < Duration::from_secs(10), "the legitimate request waited {answered:?}");
+
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let closed = stalled
+            .iter_mut()
+            .map(|s| wait_for_close(s, start, deadline))
+            .filter(|o| matches!(o, Outcome::Closed(..)))
+            .count();
+        eprintln!("answered in {answered:?}; {closed} of {STALLED} stalled connections closed");
+        assert!(closed > STALLED - LIMIT, "only {closed} of {STALLED} stalled connections were closed (limit {LIMIT})");
+    }
+
+    /// (c') The connection limit (4 here) filled by requests stalled in their bodies, which cannot
+    /// be closed to make room: a legitimate `GET /public` waits for a slot, which the request
+    /// timeout (3 s here) frees, and is answered within 15 s; it did wait (at least 0.5 s: it was
+    /// sent 1 s after the stalled requests), and the stalled requests were answered 408.
+    pub fn a_limit_full_of_stalled_bodies_serves_a_new_client_after_the_request_timeout(package: &str) {
+        const BOUND: Duration = Duration::from_secs(15);
+        let demo = demo(package, &[("OAUTH1_DEMO_MAX_CONNECTIONS", "4"), ("OAUTH1_DEMO_REQUEST_TIMEOUT_MS", "3000")]);
+
+        let mut stalled: Vec<TcpStream> = (0..4).map(|_| connect(&demo, STALLED_BODY)).collect();
+        std::thread::sleep(Duration::from_secs(1));
+        let start = Instant::now();
+        let res = send(&demo.addr, &get_public());
+        let answered = start.elapsed();
+        assert_eq!(res.status(), 200);
+        eprintln!("answered in {answered:?}");
+        assert!(answered < BOUND, "the legitimate request waited {answered:?}");
+        assert!(answered >= Duration::from_millis(500), "answered in {answered:?}: the limit did not hold");
+
+        let deadline = Instant::now() + BOUND;
+        for s in &mut stalled {
+            let outcome = wait_for_close(s, start, deadline);
+            let Outcome::Closed(_, response) = &outcome else { panic!("a stalled body is still open: {outcome:?}") };
+            assert_eq!(status_of(response), Some(408), "{}", String::from_utf8_lossy(response));
+        }
+    }
+
+    /// The tests above as `#[test]` functions of the calling test crate, each against
+    /// `$package`'s demo (its example `photos`), under the same names:
+    /// `oauth1_tests::slow_clients_tests!("oauth1-warp");`.
+    #[macro_export]
+    macro_rules! slow_clients_tests {
+        ($package:expr) => {
+            #[test]
+            fn slow_request_heads_and_idle_connections_are_closed() {
+                $crate::slow_clients::slow_request_heads_and_idle_connections_are_closed($package);
+            }
+
+            #[test]
+            fn slow_request_bodies_are_answered_408_and_closed() {
+                $crate::slow_clients::slow_request_bodies_are_answered_408_and_closed($package);
+            }
+
+            #[test]
+            fn a_limit_full_of_stalled_heads_still_serves_a_new_client() {
+                $crate::slow_clients::a_limit_full_of_stalled_heads_still_serves_a_new_client($package);
+            }
+
+            #[test]
+            fn a_limit_full_of_stalled_bodies_serves_a_new_client_after_the_request_timeout() {
+                $crate::slow_clients::a_limit_full_of_stalled_bodies_serves_a_new_client_after_the_request_timeout(
+                    $package,
+                );
+            }
+        };
     }
 }
