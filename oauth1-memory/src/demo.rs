@@ -22,9 +22,14 @@ pub fn addr_from_env() -> String {
 }
 
 /// A memory store with the clients of the JSON file named by `OAUTH1_DEMO_CLIENTS`, or the
-/// printer when it is unset.
+/// printer when it is unset; `OAUTH1_DEMO_MAX_NONCES` caps its live nonces (default
+/// [`crate::DEFAULT_MAX_NONCES`]; the load test sets a small cap to drive the store past it).
 pub fn store_from_env() -> Result<Arc<MemoryStore>, ClientsError> {
-    let store = MemoryStore::new();
+    let mut store = MemoryStore::new();
+    if let Ok(cap) = std::env::var("OAUTH1_DEMO_MAX_NONCES") {
+        let cap = cap.parse().map_err(|_| ClientsError(format!("OAUTH1_DEMO_MAX_NONCES={cap}: not a number")))?;
+        store = store.with_max_nonces(cap);
+    }
     match std::env::var("OAUTH1_DEMO_CLIENTS") {
         Ok(path) => {
             let json = std::fs::read_to_string(&path).map_err(|e| ClientsError(format!("{path}: {e}")))?;

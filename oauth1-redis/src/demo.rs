@@ -17,14 +17,18 @@ pub fn stores_from_env() -> Result<Stores, Box<dyn std::error::Error>> {
     })
 }
 
-/// The demo's provider settings ([`oauth1_memory::demo::config`]); with Redis, the consent
+/// The demo's provider settings ([`oauth1_memory::demo::config`]); with Redis, after checking
+/// that its eviction policy cannot drop nonces ([`RedisStore::check_server`]), the consent
 /// page's anti-forgery key shared through it ([`RedisStore::shared_consent_key`]), so that
 /// the consent page of one demo process can be answered on another.
 pub async fn config_from_env() -> Result<Config, Box<dyn std::error::Error + Send + Sync>> {
     let config = oauth1_memory::demo::config()?;
     Ok(match std::env::var("OAUTH1_DEMO_REDIS_URL") {
         Ok(url) if !url.is_empty() => {
-            let key = RedisStore::connect(&url)?.shared_consent_key().await?;
+            let store = RedisStore::connect(&url)?;
+            // Refuse to start on a Redis that could evict nonces (a replay risk).
+            store.check_server().await?;
+            let key = store.shared_consent_key().await?;
             config.with_consent_key(key)
         }
         _ => config,

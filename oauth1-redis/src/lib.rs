@@ -25,6 +25,55 @@
 //! **Fail closed.** Every call has a timeout (500 ms by default); an error or timeout is a
 //! [`StoreError`], which the provider answers with 503, never with acceptance. The connection
 //! manager reconnects by itself, so service resumes when Redis returns. Redis 6.2 or newer.
+//! A write that timed out may still be applied by a slow Redis: the client's retry of the same
+//! signed request is then refused as a replay (clients sign a retry anew, with a new nonce).
+//!
+//! One server ([`RedisStore::connect`]) or a Redis Cluster ([`RedisStore::connect_cluster`]):
+//! the same operations, timeouts and failure behaviour.
+//!
+//! # Running Redis safely
+//!
+//! **`maxmemory-policy noeviction` is required**, and [`RedisStore::check_server`] checks it:
+//! call it at startup and refuse to start on an error (again after adding nodes, or in a
+//! readiness probe: the policy can be changed at runtime with `CONFIG SET`).
+//!
+//! - A nonce key is the only record that a request was seen. A key that Redis *evicts* before
+//!   it expires lets the same signed request be accepted again until its timestamp leaves the
+//!   window: a replay. `allkeys-*` policies evict any key; `volatile-*` policies evict keys with
+//!   an expiry, and every nonce key and temporary-credential key has one (they are the *first*
+//!   candidates), so both families are refused. Many managed services default to
+//!   `volatile-lru`: set `noeviction` in their configuration.
+//! - With `noeviction` a full Redis answers writes with an `OOM` error: every nonce check and
+//!   every new credential fails, which this store reports as [`StoreError::CapacityExceeded`]
+//!   and the provider answers with 503, never with acceptance (a replay of an accepted request
+//!   is refused too). Reads still work. Service resumes as keys expire (a nonce key lives until
+//!   its timestamp leaves the window) or memory is added. Size `maxmemory` for signed
+//!   requests per second × how long a nonce key lives (300 s for a request signed now, with
+//!   the default window of 300 s each way) × its size (with Redis 7 about 90 bytes plus the
+//!   key's length: around 200 bytes for typical consumer keys, tokens and nonces), plus the
+//!   credentials; watch `used_memory`.
+//! - Where `CONFIG` is disabled or renamed (managed Redis) the check fails with
+//!   [`ServerCheckError::PolicyUnreadable`], saying what to set. Once you have set
+//!   `noeviction` in the service's configuration, either allow `CONFIG GET` for this client
+//!   (ACL `+config|get`) or opt out explicitly with [`RedisStore::assume_noeviction_unchecked`].
+//!
+//! **Persistence.** A Redis that restarts empty forgets the nonces of the last window (a
+//! request captured before the restart can be replayed until its timestamp leaves the window),
+//! pending temporary credentials (users start over) and every token credential (every client
+//! must be authorized again). With AOF, `appendfsync always` loses nothing at a cost in write
+//! latency; `everysec` may lose the last second of writes, and so the nonces of that second;
+//! RDB snapshots alone lose minutes. Without persistence, keep the instances out of service for
+//! one timestamp window after an unclean Redis restart. Replication is asynchronous: a failover
+//! to a replica can lose the last writes the same way.
+//!
+//! **Cluster.** Every operation touches exactly one key (the authorize script gets its key
+//! through `KEYS[1]`), so keys spread over all masters and any slot layout works. Do not put a
+//! hash tag (`{…}`) in the prefix: it would pin every key to one master. [`RedisStore::check_server`]
+//! asks every node the client knows of. When a master is down, requests whose keys live on it
+//! answer 503 within the timeout; once the cluster marks it failed (`cluster-node-timeout`) and
+//! `cluster-require-full-coverage` is `yes` (the default), every request answers 503 until the
+//! master or a replica promoted in its place serves its slots again. Give each master a replica
+//! for availability; the persistence notes above apply to each master.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -38,26 +87,72 @@ use oauth1::store::{
     Authorization, AuthorizeOutcome, ClientStore, NonceCheck, NonceKey, NonceStore, StoreError, Stores,
     TemporaryCredentialStore, TemporaryCredentials, TokenCredentialStore, TokenCredentials,
 };
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
+use redis::cluster_async::ClusterConnection;
+use redis::cluster_routing::{MultipleNodeRoutingInfo, RoutingInfo};
 use serde::{Deserialize, Serialize};
 
 pub mod demo;
 
-/// Stores on Redis. Cheap to clone (one multiplexed, self-reconnecting connection).
+/// Stores on Redis. Cheap to clone (one multiplexed, self-reconnecting connection, to one server
+/// or to every node of a cluster).
 #[derive(Clone)]
 pub struct RedisStore {
-    conn: ConnectionManager,
+    conn: Connection,
     prefix: Arc<str>,
     timeout: Duration,
     authorize: Arc<redis::Script>,
+    assume_noeviction: bool,
 }
 
 impl std::fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match &self.conn {
+            Connection::Single { .. } => "single",
+            Connection::Cluster(_) => "cluster",
+        };
         f.debug_struct("RedisStore")
+            .field("kind", &kind)
             .field("prefix", &self.prefix)
             .field("timeout", &self.timeout)
+            .field("assume_noeviction", &self.assume_noeviction)
             .finish_non_exhaustive()
+    }
+}
+
+/// One server or a cluster; both reconnect by themselves.
+#[derive(Clone)]
+enum Connection {
+    Single { conn: ConnectionManager, addr: Arc<str> },
+    Cluster(ClusterConnection),
+}
+
+impl ConnectionLike for Connection {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a redis::Cmd) -> redis::RedisFuture<'a, redis::Value> {
+        match self {
+            Connection::Single { conn, .. } => conn.req_packed_command(cmd),
+            // Routed by the command's key (for EVALSHA: its first key).
+            Connection::Cluster(conn) => conn.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a redis::Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> redis::RedisFuture<'a, Vec<redis::Value>> {
+        match self {
+            Connection::Single { conn, .. } => conn.req_packed_commands(pipeline, offset, count),
+            Connection::Cluster(conn) => conn.req_packed_commands(pipeline, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Connection::Single { conn, .. } => conn.get_db(),
+            Connection::Cluster(conn) => conn.get_db(),
+        }
     }
 }
 
@@ -127,8 +222,120 @@ struct TokenRecord {
     expires_at: Option<u64>,
 }
 
+/// The latest expiry given to Redis (the end of year 9999); later ones are clamped (temporary
+/// credentials) or left without expiry (token credentials): Redis refuses `EXAT` beyond its
+/// range, which would make every exchange fail.
+const MAX_EXPIRY: u64 = 253_402_300_799;
+
 fn unavailable(e: impl std::fmt::Display) -> StoreError {
     StoreError::unavailable(format!("redis: {e}"))
+}
+
+/// A failed command: Redis's `OOM` (full, under `noeviction`) is [`StoreError::CapacityExceeded`];
+/// anything else is [`StoreError::Unavailable`] keeping the Redis error as its cause.
+fn failed(e: redis::RedisError) -> StoreError {
+    if e.code() == Some("OOM") {
+        StoreError::CapacityExceeded
+    } else {
+        StoreError::Unavailable(Arc::new(RedisFailure(e)))
+    }
+}
+
+fn timed_out() -> StoreError {
+    StoreError::unavailable("redis: timed out")
+}
+
+/// A Redis error as the cause of a [`StoreError`].
+#[derive(Debug)]
+struct RedisFailure(redis::RedisError);
+
+impl std::fmt::Display for RedisFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redis: {}", self.0)
+    }
+}
+
+impl std::error::Error for RedisFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+/// The only eviction policy that never drops a key before it expires.
+const NOEVICTION: &str = "noeviction";
+
+/// Why [`RedisStore::check_server`] refused the server.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ServerCheckError {
+    /// A node's `maxmemory-policy` can evict nonce keys (any policy but `noeviction`, see
+    /// [Running Redis safely](crate#running-redis-safely)).
+    EvictionPolicy {
+        /// The node (`host:port`).
+        node: String,
+        /// Its policy, e.g. `allkeys-lru` or `volatile-ttl`.
+        policy: String,
+    },
+    /// A node did not tell its policy: `CONFIG` is disabled, renamed or not permitted (typical of
+    /// managed Redis).
+    PolicyUnreadable {
+        /// The node (`host:port`).
+        node: String,
+        /// Redis's answer.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// Redis could not be reached, failed or timed out.
+    Unavailable(StoreError),
+}
+
+impl std::fmt::Display for ServerCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServerCheckError::EvictionPolicy { node, policy } => write!(
+                f,
+                "redis {node} has maxmemory-policy {policy}, which can evict nonce keys and let replays \
+                 through: set maxmemory-policy {NOEVICTION}"
+            ),
+            ServerCheckError::PolicyUnreadable { node, source } => write!(
+                f,
+                "cannot read maxmemory-policy from redis {node} (CONFIG GET failed: {source}): set \
+                 maxmemory-policy {NOEVICTION} in the server's configuration, then allow CONFIG GET for \
+                 this client (ACL +config|get) or call RedisStore::assume_noeviction_unchecked()"
+            ),
+            ServerCheckError::Unavailable(e) => write!(f, "cannot check the redis server: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ServerCheckError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServerCheckError::EvictionPolicy { .. } => None,
+            ServerCheckError::PolicyUnreadable { source, .. } => Some(source.as_ref()),
+            ServerCheckError::Unavailable(e) => Some(e),
+        }
+    }
+}
+
+/// One node's answer to `CONFIG GET maxmemory-policy`.
+fn judge(node: String, answer: Result<redis::Value, redis::RedisError>, assume: bool) -> Result<(), ServerCheckError> {
+    let value = match answer {
+        Ok(redis::Value::ServerError(e)) => return judge(node, Err(e.into()), assume),
+        Ok(value) => value,
+        // A server's refusal (unknown command, no permission): the policy is unreadable.
+        Err(e) if matches!(e.code(), Some("ERR" | "NOPERM")) => {
+            return if assume { Ok(()) } else { Err(ServerCheckError::PolicyUnreadable { node, source: Box::new(e) }) };
+        }
+        Err(e) => return Err(ServerCheckError::Unavailable(failed(e))),
+    };
+    let reply: std::collections::HashMap<String, String> = redis::from_redis_value_ref(&value)
+        .map_err(|e| ServerCheckError::PolicyUnreadable { node: node.clone(), source: Box::new(e) })?;
+    match reply.get("maxmemory-policy") {
+        Some(policy) if policy.eq_ignore_ascii_case(NOEVICTION) => Ok(()),
+        Some(policy) => Err(ServerCheckError::EvictionPolicy { node, policy: policy.clone() }),
+        None if assume => Ok(()),
+        None => Err(ServerCheckError::PolicyUnreadable { node, source: "no maxmemory-policy in the reply".into() }),
+    }
 }
 
 impl RedisStore {
@@ -141,13 +348,113 @@ impl RedisStore {
             .set_connection_timeout(Some(timeout))
             .set_response_timeout(Some(timeout))
             .set_number_of_retries(1);
+        let addr = Arc::from(client.get_connection_info().addr().to_string());
         let conn = ConnectionManager::new_lazy_with_config(client, config).map_err(unavailable)?;
-        Ok(RedisStore {
+        Ok(Self::new(Connection::Single { conn, addr }, timeout))
+    }
+
+    /// Connects to a Redis Cluster through any of its nodes (e.g.
+    /// `["redis://10.0.0.1:6379/", "redis://10.0.0.2:6379/"]`), lazily like [`RedisStore::connect`]:
+    /// the client learns the other nodes and the slot layout from the first that answers, follows
+    /// `MOVED` redirections and reconnects by itself. Must be called inside a Tokio runtime (the
+    /// connection runs as a task on it); outside one it returns an error.
+    pub fn connect_cluster<I, S>(nodes: I) -> Result<Self, StoreError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let nodes: Vec<String> = nodes.into_iter().map(|n| n.as_ref().to_owned()).collect();
+        if nodes.is_empty() {
+            return Err(StoreError::unavailable("redis: connect_cluster needs at least one node"));
+        }
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(StoreError::unavailable("redis: connect_cluster must be called inside a Tokio runtime"));
+        }
+        let timeout = Duration::from_millis(500);
+        let client = redis::cluster::ClusterClient::builder(nodes)
+            .retries(2)
+            .min_retry_wait(10)
+            .max_retry_wait(100)
+            .build()
+            .map_err(unavailable)?;
+        let config = redis::cluster::ClusterConfig::new().set_connection_timeout(timeout).set_response_timeout(timeout);
+        let conn = client.get_pending_async_connection_with_config(config);
+        Ok(Self::new(Connection::Cluster(conn), timeout))
+    }
+
+    fn new(conn: Connection, timeout: Duration) -> Self {
+        RedisStore {
             conn,
             prefix: Arc::from("oauth1:"),
             timeout,
             authorize: Arc::new(redis::Script::new(AUTHORIZE)),
-        })
+            assume_noeviction: false,
+        }
+    }
+
+    /// Checks that Redis will not evict nonce keys: every node (one server, or every node of
+    /// the cluster the client knows of) must answer `CONFIG GET maxmemory-policy` with
+    /// `noeviction` (see [Running Redis safely](crate#running-redis-safely)). Call it at startup
+    /// and refuse to start on an error.
+    ///
+    /// A method rather than a checking constructor: the store connects lazily (the provider
+    /// starts while Redis is down and answers 503), the policy can change at runtime, and cluster
+    /// nodes come and go, so the check can be repeated (after adding nodes, in a readiness probe).
+    ///
+    /// # Errors
+    /// [`ServerCheckError::EvictionPolicy`] naming the node and policy;
+    /// [`ServerCheckError::PolicyUnreadable`] where `CONFIG` is disabled, renamed or not
+    /// permitted (unless [`RedisStore::assume_noeviction_unchecked`]);
+    /// [`ServerCheckError::Unavailable`] when Redis cannot be reached within the timeout.
+    pub async fn check_server(&self) -> Result<(), ServerCheckError> {
+        let mut cmd = redis::cmd("CONFIG");
+        cmd.arg("GET").arg("maxmemory-policy");
+        let answers: Vec<(String, Result<redis::Value, redis::RedisError>)> = match &self.conn {
+            Connection::Single { conn, addr } => {
+                let mut conn = conn.clone();
+                let answer = tokio::time::timeout(self.timeout, cmd.query_async::<redis::Value>(&mut conn))
+                    .await
+                    .map_err(|_| ServerCheckError::Unavailable(timed_out()))?;
+                vec![(addr.to_string(), answer)]
+            }
+            Connection::Cluster(conn) => {
+                let mut conn = conn.clone();
+                // Every node, replicas too (one may be promoted); each answer separately.
+                let routing = RoutingInfo::MultiNode((MultipleNodeRoutingInfo::AllNodes, None));
+                let answer = tokio::time::timeout(self.timeout, conn.route_command(cmd, routing))
+                    .await
+                    .map_err(|_| ServerCheckError::Unavailable(timed_out()))?
+                    .map_err(|e| ServerCheckError::Unavailable(failed(e)))?;
+                let redis::Value::Map(nodes) = answer else {
+                    return Err(ServerCheckError::Unavailable(StoreError::unavailable(
+                        "redis: unexpected answer from the cluster to CONFIG GET",
+                    )));
+                };
+                nodes
+                    .into_iter()
+                    .map(|(node, value)| {
+                        let node = redis::from_redis_value::<String>(node).unwrap_or_else(|_| "?".to_owned());
+                        (node, Ok(value))
+                    })
+                    .collect()
+            }
+        };
+        if answers.is_empty() {
+            return Err(ServerCheckError::Unavailable(StoreError::unavailable("redis: no cluster node answered")));
+        }
+        for (node, answer) in answers {
+            judge(node, answer, self.assume_noeviction)?;
+        }
+        Ok(())
+    }
+
+    /// For servers whose policy cannot be read (managed Redis with `CONFIG` disabled or renamed):
+    /// you assert that `maxmemory-policy` is `noeviction`, and [`RedisStore::check_server`]
+    /// takes your word for the nodes that do not tell. A node that does report an evicting
+    /// policy is still refused.
+    pub fn assume_noeviction_unchecked(mut self) -> Self {
+        self.assume_noeviction = true;
+        self
     }
 
     /// Puts every key under `prefix` (default `oauth1:`).
@@ -195,8 +502,8 @@ impl RedisStore {
     async fn query<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, StoreError> {
         let mut conn = self.conn.clone();
         match tokio::time::timeout(self.timeout, cmd.query_async::<T>(&mut conn)).await {
-            Ok(result) => result.map_err(unavailable),
-            Err(_) => Err(StoreError::unavailable("redis: timed out")),
+            Ok(result) => result.map_err(failed),
+            Err(_) => Err(timed_out()),
         }
     }
 
@@ -210,7 +517,7 @@ impl RedisStore {
 impl NonceStore for RedisStore {
     async fn check_and_insert(&self, key: &NonceKey<'_>, expires_at: u64) -> Result<NonceCheck, StoreError> {
         let mut cmd = redis::cmd("SET");
-        cmd.arg(self.key('n', &key.encoded())).arg(1).arg("NX").arg("EXAT").arg(expires_at);
+        cmd.arg(self.key('n', &key.encoded())).arg(1).arg("NX").arg("EXAT").arg(expires_at.min(MAX_EXPIRY));
         let set: Option<String> = self.query(&cmd).await?;
         Ok(if set.is_some() { NonceCheck::Fresh } else { NonceCheck::Replayed })
     }
@@ -221,7 +528,11 @@ impl TemporaryCredentialStore for RedisStore {
     async fn create_temporary(&self, credentials: TemporaryCredentials) -> Result<(), StoreError> {
         let json = serde_json::to_string(&TemporaryRecord::from(&credentials)).map_err(unavailable)?;
         let mut cmd = redis::cmd("SET");
-        cmd.arg(self.key('t', &credentials.token)).arg(json).arg("NX").arg("EXAT").arg(credentials.expires_at);
+        cmd.arg(self.key('t', &credentials.token))
+            .arg(json)
+            .arg("NX")
+            .arg("EXAT")
+            .arg(credentials.expires_at.min(MAX_EXPIRY));
         let set: Option<String> = self.query(&cmd).await?;
         set.map(|_| ()).ok_or_else(|| StoreError::unavailable("redis: temporary credentials already exist"))
     }
@@ -241,8 +552,8 @@ impl TemporaryCredentialStore for RedisStore {
         invocation.arg(&authorization.user_id).arg(authorization.verifier.expose());
         let reply: Vec<redis::Value> =
             match tokio::time::timeout(self.timeout, invocation.invoke_async(&mut conn)).await {
-                Ok(r) => r.map_err(unavailable)?,
-                Err(_) => return Err(StoreError::unavailable("redis: timed out")),
+                Ok(r) => r.map_err(failed)?,
+                Err(_) => return Err(timed_out()),
             };
         let status: i64 = reply.first().map(redis::from_redis_value_ref).transpose().map_err(unavailable)?.unwrap_or(0);
         Ok(match status {
@@ -278,8 +589,10 @@ impl TokenCredentialStore for RedisStore {
         let mut set = redis::cmd("SET");
         set.arg(self.key('k', &credentials.token)).arg(json);
         if let Some(at) = credentials.expires_at {
-            // Redis drops them when they expire.
-            set.arg("EXAT").arg(at.max(1));
+            // Redis drops them when they expire (a lifetime past Redis's range is "never").
+            if at <= MAX_EXPIRY {
+                set.arg("EXAT").arg(at.max(1));
+            }
         }
         let _: Option<String> = self.query(&set).await?;
         Ok(())

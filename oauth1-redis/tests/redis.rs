@@ -1,6 +1,6 @@
 //! Against a real `redis-server` each test starts on a free port (`.ci/run` installs it):
-//! atomicity, expiry, two providers sharing one Redis, failing closed and recovering, and the
-//! number of round trips.
+//! atomicity, expiry, two providers sharing one Redis, failing closed and recovering, the
+//! number of round trips, the eviction-policy check and a full Redis (`maxmemory`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
 
 use std::net::TcpListener;
@@ -13,11 +13,11 @@ use oauth1::server::Grant;
 use oauth1::sign::Signer;
 use oauth1::signature::Secret;
 use oauth1::store::{
-    Authorization, AuthorizeOutcome, NonceCheck, NonceKey, NonceStore, TemporaryCredentialStore, TemporaryCredentials,
-    TokenCredentialStore, TokenCredentials,
+    Authorization, AuthorizeOutcome, NonceCheck, NonceKey, NonceStore, StoreError, TemporaryCredentialStore,
+    TemporaryCredentials, TokenCredentialStore, TokenCredentials,
 };
 use oauth1::{AuthorizationServer, Config};
-use oauth1_redis::RedisStore;
+use oauth1_redis::{RedisStore, ServerCheckError};
 use oauth1_tests::{CLIENT, Provider, SECRET, form, prerequisite, request, winners};
 
 struct RedisServer {
@@ -29,16 +29,26 @@ impl RedisServer {
     /// A fresh redis-server on a free port; `None` (the test is skipped, except in CI) when
     /// redis-server is not installed.
     fn start() -> Option<RedisServer> {
+        Self::start_with(&[])
+    }
+
+    /// [`RedisServer::start`] with more configuration (`--name value` pairs).
+    fn start_with(config: &[&str]) -> Option<RedisServer> {
         if !prerequisite("redis-server", "the Redis store's tests") {
             return None;
         }
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        Some(Self::start_on(port))
+        Some(Self::spawn(port, config))
     }
 
     fn start_on(port: u16) -> RedisServer {
+        Self::spawn(port, &[])
+    }
+
+    fn spawn(port: u16, config: &[&str]) -> RedisServer {
         let child = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args(config)
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server must be installed (.ci/run installs it with apt)");
@@ -362,4 +372,131 @@ async fn the_consent_key_is_shared_through_redis() {
     assert_eq!(a.shared_consent_key().await.unwrap().to_hex(), ka.to_hex(), "stable");
     let other = RedisStore::connect(&redis.url()).unwrap().with_prefix("other:");
     assert_ne!(other.shared_consent_key().await.unwrap().to_hex(), ka.to_hex(), "per prefix");
+}
+
+/// `check_server` accepts `noeviction` only, says what to do where `CONFIG` is unavailable, and
+/// has an explicit opt-out for that case that still refuses a policy it can read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_check_refuses_evicting_policies() {
+    let Some(default) = RedisServer::start() else { return };
+    let started = std::time::Instant::now();
+    // Redis's default policy is noeviction.
+    RedisStore::connect(&default.url()).unwrap().check_server().await.unwrap();
+
+    for policy in ["allkeys-lru", "volatile-lru", "volatile-ttl", "allkeys-random"] {
+        let redis = RedisServer::start_with(&["--maxmemory-policy", policy]).unwrap();
+        let store = RedisStore::connect(&redis.url()).unwrap();
+        let e = store.check_server().await.unwrap_err();
+        let ServerCheckError::EvictionPolicy { node, policy: reported } = &e else { panic!("{e:?}") };
+        assert_eq!((node.clone(), reported.as_str()), (format!("127.0.0.1:{}", redis.port), policy));
+        assert!(e.to_string().contains("set maxmemory-policy noeviction"), "{e}");
+        // The opt-out covers an unreadable policy, never an evicting one.
+        let e = store.assume_noeviction_unchecked().check_server().await.unwrap_err();
+        assert!(matches!(e, ServerCheckError::EvictionPolicy { .. }), "{e:?}");
+    }
+
+    // CONFIG renamed away (managed Redis) or not permitted by an ACL: unreadable, with advice.
+    for config in [
+        &["--rename-command", "CONFIG", ""][..],
+        &["--user", "default", "on", "nopass", "~*", "&*", "+@all", "-config"][..],
+    ] {
+        let redis = RedisServer::start_with(config).unwrap();
+        let store = RedisStore::connect(&redis.url()).unwrap();
+        let e = store.check_server().await.unwrap_err();
+        let ServerCheckError::PolicyUnreadable { .. } = &e else { panic!("{e:?}") };
+        let message = e.to_string();
+        assert!(message.contains("maxmemory-policy noeviction") && message.contains("assume_noeviction_unchecked"));
+        assert!(std::error::Error::source(&e).is_some(), "the cause is kept");
+        eprintln!("{message}");
+        store.assume_noeviction_unchecked().check_server().await.unwrap();
+    }
+
+    // Redis down: unavailable, within the timeout.
+    let port = default.port;
+    drop(default);
+    let store = RedisStore::connect(&format!("redis://127.0.0.1:{port}/")).unwrap();
+    let at = std::time::Instant::now();
+    let e = store.check_server().await.unwrap_err();
+    assert!(matches!(e, ServerCheckError::Unavailable(_)), "{e:?}");
+    assert!(at.elapsed() < Duration::from_secs(2));
+    eprintln!("server checks: {:?}", started.elapsed());
+}
+
+/// `maxmemory` with `noeviction`: a full Redis refuses writes, so every request that needs a
+/// nonce answers 503 (never accepted, a replay included); nothing accepted before is lost, and
+/// service resumes when memory is available.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_redis_fails_closed() {
+    let Some(redis) = RedisServer::start_with(&["--maxmemory", "2mb", "--maxmemory-policy", "noeviction"]) else {
+        return;
+    };
+    let started = std::time::Instant::now();
+    let fixture = Provider::new();
+    let server = provider_on(&redis, &fixture);
+    let store = Arc::new(RedisStore::connect(&redis.url()).unwrap().with_prefix("test:"));
+    store.check_server().await.unwrap();
+    store.create_token(TokenCredentials::new("tok", Secret::new("tok-secret"), CLIENT, "alice")).await.unwrap();
+    let photos = |nonce: &str| {
+        signer().token("tok", "tok-secret").nonce(nonce).sign(request("GET", "http://localhost/photos", None)).unwrap()
+    };
+    let accepted = photos("before");
+    server.resource_protector().verify(&accepted).await.unwrap();
+
+    let mut conn = redis.client().await;
+    async fn used_memory(conn: &mut redis::aio::MultiplexedConnection) -> i64 {
+        let info: String = redis::cmd("INFO").arg("memory").query_async(conn).await.unwrap();
+        info.lines().find_map(|l| l.strip_prefix("used_memory:")).unwrap().trim().parse().unwrap()
+    }
+    let before = used_memory(&mut conn).await;
+
+    // Fill it with nonces, 500 at a time, until writes fail.
+    let expires = now() + 600;
+    let mut fresh = 0usize;
+    let mut full = false;
+    for round in 0..400 {
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..500 {
+            let store = store.clone();
+            tasks.spawn(async move {
+                let nonce = format!("fill-{round}-{i}");
+                let key = NonceKey { consumer_key: CLIENT, token: Some("tok"), timestamp: 1, nonce: &nonce };
+                store.check_and_insert(&key, expires).await
+            });
+        }
+        while let Some(result) = tasks.join_next().await {
+            match result.unwrap() {
+                Ok(NonceCheck::Fresh) => fresh += 1,
+                Ok(other) => panic!("distinct nonces in a store that forgets none: {other:?}"),
+                Err(StoreError::CapacityExceeded) => full = true,
+                Err(e) => panic!("a full Redis is CapacityExceeded, not {e}"),
+            }
+        }
+        if full {
+            break;
+        }
+    }
+    assert!(full, "2 MB are full after {fresh} nonces");
+    let used = used_memory(&mut conn).await;
+    eprintln!("full after {fresh} nonces ({} bytes each) in {:?}", (used - before) / fresh as i64, started.elapsed());
+
+    // Full: no write succeeds, nothing is accepted.
+    for i in 0..100 {
+        let nonce = format!("after-{i}");
+        let key = NonceKey { consumer_key: CLIENT, token: Some("tok"), timestamp: 1, nonce: &nonce };
+        let e = store.check_and_insert(&key, expires).await.unwrap_err();
+        assert!(matches!(e, StoreError::CapacityExceeded), "{e}");
+    }
+    let e = server.resource_protector().verify(&photos("fresh")).await.unwrap_err();
+    assert_eq!((e.status().as_u16(), e.code()), (503, "temporarily_unavailable"));
+    let e = server.resource_protector().verify(&accepted).await.unwrap_err();
+    assert_eq!(e.status(), 503, "the replay is refused");
+    let initiate = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    assert_eq!(server.temporary_credentials(&initiate).await.unwrap_err().status(), 503);
+
+    // Memory again: service resumes, and the nonce accepted before was never evicted.
+    let _: () = redis::cmd("CONFIG").arg("SET").arg("maxmemory").arg("0").query_async(&mut conn).await.unwrap();
+    server.resource_protector().verify(&photos("fresh")).await.unwrap();
+    let e = server.resource_protector().verify(&accepted).await.unwrap_err();
+    assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
+    eprintln!("maxmemory test: {:?}", started.elapsed());
 }

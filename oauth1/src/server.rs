@@ -794,9 +794,18 @@ impl Inner {
             let nonce = signed_value(nonce, matched);
             let key = NonceKey { consumer_key, token: token_value, timestamp: ts, nonce: &nonce };
             let expires_at = ts.saturating_add(self.config.timestamp_past).saturating_add(1);
-            if self.stores.nonces.check_and_insert(&key, expires_at).await.map_err(store_error)? == NonceCheck::Replayed
-            {
-                return Err(Error::with_description(ErrorKind::InvalidNonce, "\"oauth_nonce\" was already used"));
+            match self.stores.nonces.check_and_insert(&key, expires_at).await.map_err(store_error)? {
+                NonceCheck::Fresh => {}
+                NonceCheck::Replayed => {
+                    return Err(Error::with_description(ErrorKind::InvalidNonce, "\"oauth_nonce\" was already used"));
+                }
+                // The store narrowed this consumer's window (it is full): stale, never accepted.
+                NonceCheck::Stale => {
+                    return Err(Error::with_description(
+                        ErrorKind::TimestampRefused,
+                        "\"oauth_timestamp\" is outside the accepted window",
+                    ));
+                }
             }
         }
         Ok(Verified { client, temporary, token, matched })

@@ -269,6 +269,11 @@ pub enum NonceCheck {
     Fresh,
     /// Seen before: a replay.
     Replayed,
+    /// Not checked: the store narrowed this consumer's accepted timestamp window to stay within
+    /// its memory bound (it forgot the nonces of this timestamp), and the timestamp is outside
+    /// it. The provider answers as for a timestamp outside its own window (401,
+    /// `timestamp_refused`). Stores that never forget a live nonce never return it.
+    Stale,
 }
 
 /// Outcome of [`TemporaryCredentialStore::authorize_temporary`].
