@@ -185,7 +185,7 @@ fn main() {
     let parsed: SocketAddr = addr.parse().expect("ADDR is ip:port");
     assert!(parsed.ip().is_loopback(), "the load generator only targets loopback addresses");
     let connections: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(4);
-    let seconds: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3).min(60);
+    let seconds: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3).min(300);
     let rounds: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(5).min(50);
 
     let server_pid = args.get(5).map(String::as_str);
