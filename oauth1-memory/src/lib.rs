@@ -114,8 +114,8 @@ pub const DEFAULT_NONCE_MEMORY: usize = 128 << 20;
 /// a hash table kept between 7/16 and 7/8 full (17 × 16/7 ≈ 39 bytes just after the table
 /// doubled, about 26 on average), plus the overhead of its group (one per consumer, timestamp
 /// and shard) and of the allocator. Measured: 37 bytes of resident-set growth per nonce at
-/// 1 M live nonces of 10 consumers over 300 timestamps (the ignored test
-/// `memory_per_live_nonce`; the `nonces` benchmark prints the same for one timestamp).
+/// 1 M live nonces of 10 consumers over 300 timestamps (`cargo run --release -p oauth1-memory
+/// --example nonce_memory`; the `nonces` benchmark prints the same for one timestamp).
 pub const BYTES_PER_NONCE: usize = 48;
 /// Default cap on live nonces: [`DEFAULT_NONCE_MEMORY`] / [`BYTES_PER_NONCE`] = 2,796,202,
 /// enough for about 9,300 signed requests per second with every nonce kept for the whole
@@ -1101,30 +1101,6 @@ mod tests {
             }
             assert!(accepted > cap, "round {round}: the store made room ({accepted} accepted)");
             assert!(store.nonce_count() <= cap);
-        }
-    }
-
-    /// Memory per live nonce, as resident-set growth (Linux): 1 M nonces of 10 consumers spread
-    /// over the 300 seconds of a window. `cargo test -p oauth1-memory --release -- --ignored memory`
-    #[test]
-    #[ignore = "measures the process's memory: run alone"]
-    fn memory_per_live_nonce() {
-        fn rss() -> Option<usize> {
-            let status = std::fs::read_to_string("/proc/self/status").ok()?;
-            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-            Some(line.split_whitespace().nth(1)?.parse::<usize>().ok()? * 1024)
-        }
-        let now = 100_000;
-        let n = 1_000_000u64;
-        let store = MemoryStore::new().with_clock(ManualClock::new(now)).with_max_nonces(2_000_000);
-        let before = rss();
-        for i in 0..n {
-            let consumer = format!("consumer{}", i % 10);
-            let t = now - 299 + (i * 300 / n);
-            assert_eq!(insert(&store, &consumer, t, &format!("{i:016x}")).unwrap(), NonceCheck::Fresh);
-        }
-        if let (Some(b), Some(a)) = (before, rss()) {
-            eprintln!("memory: {} bytes per live nonce at {n} live nonces", (a - b) / 1_000_000);
         }
     }
 
