@@ -15,7 +15,7 @@ use oauth1::sign::Signer;
 use oauth1::store::NonceKey;
 use oauth1::{AuthorizationServer, Config};
 use oauth1_redis::RedisStore;
-use oauth1_tests::{CLIENT, Provider, SECRET, form, prerequisite, request};
+use oauth1_tests::{CLIENT, Provider, SECRET, form, prerequisite, request, token_request};
 
 /// The bound of every wait for the cluster to settle.
 const SETTLE: Duration = Duration::from_secs(30);
@@ -222,11 +222,7 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     else {
         panic!()
     };
-    let req = signer()
-        .token(&f["oauth_token"], &f["oauth_token_secret"])
-        .verifier(&verifier)
-        .sign(request("POST", "http://localhost/oauth/token", None))
-        .unwrap();
+    let req = token_request(signer(), &f, &verifier);
     let access = form(a.token_credentials(&req).await.unwrap().body());
     let (token, token_secret) = (access["oauth_token"].clone(), access["oauth_token_secret"].clone());
     // The exchanged temporary credentials are gone for B too.

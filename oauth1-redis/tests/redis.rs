@@ -18,7 +18,7 @@ use oauth1::store::{
 };
 use oauth1::{AuthorizationServer, Config};
 use oauth1_redis::{RedisStore, ServerCheckError};
-use oauth1_tests::{CLIENT, Provider, SECRET, form, prerequisite, request, winners};
+use oauth1_tests::{CLIENT, Provider, SECRET, form, prerequisite, request, token_request, winners};
 
 struct RedisServer {
     child: Child,
@@ -186,11 +186,7 @@ async fn two_providers_act_as_one() {
     else {
         panic!()
     };
-    let req = signer()
-        .token(&f["oauth_token"], &f["oauth_token_secret"])
-        .verifier(&verifier)
-        .sign(request("POST", "http://localhost/oauth/token", None))
-        .unwrap();
+    let req = token_request(signer(), &f, &verifier);
     let access = form(a.token_credentials(&req).await.unwrap().body());
 
     // Accepted by A, replayed to B: refused.
@@ -279,11 +275,7 @@ async fn round_trips_per_request() {
     };
 
     reset(&mut conn).await;
-    let req = signer()
-        .token(&f["oauth_token"], &f["oauth_token_secret"])
-        .verifier(&verifier)
-        .sign(request("POST", "http://localhost/oauth/token", None))
-        .unwrap();
+    let req = token_request(signer(), &f, &verifier);
     let access = form(server.token_credentials(&req).await.unwrap().body());
     let exchange = calls(&mut conn).await;
 

@@ -146,72 +146,39 @@ async fn h2c_unsigned_form_body_without_content_length_is_refused_by_protected()
     assert_eq!((r.status, r.body.as_str()), (200, "1"));
 }
 
+/// Form bodies streamed without Content-Length (h2c, or HTTP/1.1 chunked) are read, limited
+/// (413 without a Content-Length to say so up front) and read by the endpoints too.
+async fn streamed_form_bodies(addr: SocketAddr, http2: bool) {
+    let send = |req: http::Request<Vec<u8>>| {
+        let body = req.body().clone();
+        let req = with_body(req, streamed(&body));
+        async move { if http2 { h2(addr, req).await } else { h1(addr, req).await } }
+    };
+    let token = || signer().token("valid-token", "valid-token-secret").transport(Transport::Body);
+    let r = send(token().sign(request("POST", &format!("http://{addr}/form"), Some("a=1"))).unwrap()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.starts_with("1:a=1&oauth_"), "{}", r.body);
+    let big = format!("a={}", "x".repeat(2000));
+    let r = send(token().sign(request("POST", &format!("http://{addr}/form"), Some(&big))).unwrap()).await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert_eq!(form(r.body.as_bytes())["error"], "request_too_large");
+    let initiate = signer().callback("oob").transport(Transport::Body);
+    let r = send(initiate.sign(request("POST", &format!("http://{addr}/oauth/initiate"), Some(""))).unwrap()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(form(r.body.as_bytes()).contains_key("oauth_token"));
+}
+
 #[tokio::test]
 async fn h2c_form_bodies_without_content_length_are_read_and_limited() {
     let p = Provider::new().with_token().await;
-    let addr = serve(&p).await;
-    let req = signer()
-        .token("valid-token", "valid-token-secret")
-        .transport(Transport::Body)
-        .sign(request("POST", &format!("http://{addr}/form"), Some("a=1")))
-        .unwrap();
-    let body = req.body().clone();
-    let r = h2(addr, with_body(req, streamed(&body))).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.starts_with("1:a=1&oauth_"), "{}", r.body);
-    // Over the limit: 413, without Content-Length to say so up front.
-    let big = format!("a={}", "x".repeat(2000));
-    let req = signer()
-        .token("valid-token", "valid-token-secret")
-        .transport(Transport::Body)
-        .sign(request("POST", &format!("http://{addr}/form"), Some(&big)))
-        .unwrap();
-    let body = req.body().clone();
-    let r = h2(addr, with_body(req, streamed(&body))).await;
-    assert_eq!(r.status, 413, "{}", r.body);
-    assert_eq!(form(r.body.as_bytes())["error"], "request_too_large");
-    // The endpoints read them too.
-    let req = signer()
-        .callback("oob")
-        .transport(Transport::Body)
-        .sign(request("POST", &format!("http://{addr}/oauth/initiate"), Some("")))
-        .unwrap();
-    let body = req.body().clone();
-    let r = h2(addr, with_body(req, streamed(&body))).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert!(form(r.body.as_bytes()).contains_key("oauth_token"));
+    streamed_form_bodies(serve(&p).await, true).await;
 }
 
 #[tokio::test]
 async fn http1_chunked_form_bodies_are_read_and_limited() {
     let p = Provider::new().with_token().await;
     let addr = serve(&p).await;
-    let req = signer()
-        .token("valid-token", "valid-token-secret")
-        .transport(Transport::Body)
-        .sign(request("POST", &format!("http://{addr}/form"), Some("a=1")))
-        .unwrap();
-    let body = req.body().clone();
-    let r = h1(addr, with_body(req, streamed(&body))).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.starts_with("1:a=1&oauth_"), "{}", r.body);
-    let big = format!("a={}", "x".repeat(2000));
-    let req = signer()
-        .token("valid-token", "valid-token-secret")
-        .transport(Transport::Body)
-        .sign(request("POST", &format!("http://{addr}/form"), Some(&big)))
-        .unwrap();
-    let body = req.body().clone();
-    let r = h1(addr, with_body(req, streamed(&body))).await;
-    assert_eq!(r.status, 413, "{}", r.body);
-    let req = signer()
-        .callback("oob")
-        .transport(Transport::Body)
-        .sign(request("POST", &format!("http://{addr}/oauth/initiate"), Some("")))
-        .unwrap();
-    let body = req.body().clone();
-    let r = h1(addr, with_body(req, streamed(&body))).await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    streamed_form_bodies(addr, false).await;
     // `protected` refuses a chunked form body it does not read.
     let req = signer()
         .token("valid-token", "valid-token-secret")

@@ -144,6 +144,16 @@ pub async fn deny(server: &AuthorizationServer, token: &str) -> Result<Denial, o
     server.deny(token, &pending.anti_forgery.proof()).await
 }
 
+/// The token credentials request (RFC 5849 §2.3) for the temporary credentials `temporary`
+/// (the decoded `/initiate` response) and `verifier`, signed by `signer`.
+pub fn token_request(signer: Signer, temporary: &HashMap<String, String>, verifier: &str) -> http::Request<Vec<u8>> {
+    signer
+        .token(&temporary["oauth_token"], &temporary["oauth_token_secret"])
+        .verifier(verifier)
+        .sign(request("POST", "http://localhost/oauth/token", None))
+        .unwrap()
+}
+
 /// A signer for `client` at [`NOW`] with HMAC-SHA1 in the header.
 pub fn signer() -> Signer {
     Signer::new(CLIENT, SECRET).timestamp(NOW)

@@ -214,11 +214,7 @@ async fn token_credentials_can_expire() {
     else {
         panic!()
     };
-    let req = signer()
-        .token(&f["oauth_token"], &f["oauth_token_secret"])
-        .verifier(&verifier)
-        .sign(request("POST", "http://localhost/oauth/token", None))
-        .unwrap();
+    let req = token_request(signer(), &f, &verifier);
     let access = form(p.server.token_credentials(&req).await.unwrap().body());
     let protected = |at: u64| {
         signer()
