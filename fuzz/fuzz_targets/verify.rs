@@ -48,13 +48,6 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// `OAUTH1_FUZZ_STRICT=1` turns off the work-arounds for known, reported bugs (see
-/// `fuzz/README.md`), so that their reproducers in `fuzz/artifacts/verify/` fail again.
-fn strict() -> bool {
-    static STRICT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *STRICT.get_or_init(|| std::env::var_os("OAUTH1_FUZZ_STRICT").is_some_and(|v| v == "1"))
-}
-
 /// `OAUTH1_FUZZ_TRACE=1` prints what became of each structured request (to check that the
 /// properties are not vacuous: how many originals and mutated requests are accepted).
 fn trace(what: std::fmt::Arguments<'_>) {
@@ -435,7 +428,7 @@ fn structured_case(s: &Structured) {
         .nonce(nonce.clone())
         .timestamp(timestamp)
         .version(!s.no_version)
-        .body_hash(s.body_hash && (strict() || !(transport == Transport::Body && matches!(s.body, BodySpec::None))));
+        .body_hash(s.body_hash);
     if let Some((t, ts)) = creds.token {
         signer = signer.token(t, ts);
     }
