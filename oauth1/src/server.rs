@@ -458,10 +458,7 @@ fn non_empty(v: Option<&str>) -> Option<&str> {
 
 /// Validates `oob` or an absolute URI with an allowed scheme, a host and no userinfo.
 fn check_callback(callback: &str, schemes: &[String]) -> Result<(), Error> {
-    let invalid = || {
-        Error::with_description(ErrorKind::InvalidParameter, "Invalid \"oauth_callback\" value")
-            .with_detail(Detail::ParameterRejected("oauth_callback".into()))
-    };
+    let invalid = invalid_callback;
     if callback == "oob" {
         return Ok(());
     }
@@ -497,6 +494,12 @@ fn callback_uri(callback: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// The one answer of [`Config::opaque_errors`] for an unknown consumer key or token, a wrong
+/// signature, or a method the client may not use.
+fn opaque_refusal() -> Error {
+    Error::with_description(ErrorKind::InvalidSignature, "Invalid credentials or signature")
 }
 
 fn invalid_callback() -> Error {
@@ -738,10 +741,7 @@ impl Inner {
                     let dummy = self.dummy_secret.expose();
                     let keys = VerifyingKeys { consumer_secret: dummy, token_secret: dummy, rsa_public_keys: &[] };
                     let _ = signed.verify_signature(method, &keys, self.config.interop_fallback);
-                    return Err(Error::with_description(
-                        ErrorKind::InvalidSignature,
-                        "Invalid credentials or signature",
-                    ));
+                    return Err(opaque_refusal());
                 }
                 return Err(Error::with_description(
                     ErrorKind::UnsupportedSignatureMethod,
@@ -768,7 +768,7 @@ impl Inner {
         };
         let verified = signed.verify_signature(method, &keys, self.config.interop_fallback);
         if self.config.opaque_errors && (client.is_none() || !token_known || verified.is_err()) {
-            return Err(Error::with_description(ErrorKind::InvalidSignature, "Invalid credentials or signature"));
+            return Err(opaque_refusal());
         }
         let Some(client) = client else {
             return Err(Error::with_description(ErrorKind::InvalidClient, "Invalid \"oauth_consumer_key\""));
