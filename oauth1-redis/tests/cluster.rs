@@ -9,13 +9,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use oauth1::consent::ConsentKey;
+use oauth1::AuthorizationServer;
 use oauth1::server::Grant;
-use oauth1::sign::Signer;
 use oauth1::store::NonceKey;
-use oauth1::{AuthorizationServer, Config};
 use oauth1_redis::RedisStore;
-use oauth1_tests::{CLIENT, Provider, SECRET, form, prerequisite, request, token_request};
+use oauth1_tests::{CLIENT, Provider, form, instance, live_signer, prerequisite, request, token_request, unix_now};
 
 /// The bound of every wait for the cluster to settle.
 const SETTLE: Duration = Duration::from_secs(30);
@@ -174,16 +172,7 @@ impl Drop for Cluster {
 /// A provider instance on the cluster (its own connection), with the fixture's clients.
 fn provider_on(cluster: &Cluster, clients_from: &Provider) -> AuthorizationServer {
     let store = RedisStore::connect_cluster(cluster.urls()).unwrap().with_prefix("test:");
-    let config = Config::default().with_realm("Photos").with_consent_key(ConsentKey::from_bytes([42; 32]));
-    AuthorizationServer::new(store.stores(clients_from.store.clone()), config)
-}
-
-fn signer() -> Signer {
-    Signer::new(CLIENT, SECRET)
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    instance(store.stores(clients_from.store.clone()))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -213,7 +202,7 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     // Two instances on the cluster: issued by A, authorized on B, exchanged on A.
     let fixture = Provider::new();
     let (a, b) = (provider_on(&cluster, &fixture), provider_on(&cluster, &fixture));
-    let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    let req = live_signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
     let f = form(a.temporary_credentials(&req).await.unwrap().body());
     let page = a.pending_authorization(&f["oauth_token"]).await.unwrap();
     // The authorize script on B, routed by its one key.
@@ -222,16 +211,16 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     else {
         panic!()
     };
-    let req = token_request(signer(), &f, &verifier);
+    let req = token_request(live_signer(), &f, &verifier);
     let access = form(a.token_credentials(&req).await.unwrap().body());
     let (token, token_secret) = (access["oauth_token"].clone(), access["oauth_token_secret"].clone());
     // The exchanged temporary credentials are gone for B too.
     assert_eq!(b.token_credentials(&req).await.unwrap_err().status(), 401);
 
     // Accepted by A, replayed to B: refused.
-    let timestamp = now();
+    let timestamp = unix_now();
     let photos = |nonce: &str| {
-        signer()
+        live_signer()
             .token(&token, &token_secret)
             .timestamp(timestamp)
             .nonce(nonce)

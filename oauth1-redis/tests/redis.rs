@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use oauth1::consent::ConsentKey;
+use oauth1::AuthorizationServer;
 use oauth1::server::Grant;
 use oauth1::sign::Signer;
 use oauth1::signature::Secret;
@@ -16,9 +16,10 @@ use oauth1::store::{
     Authorization, AuthorizeOutcome, NonceCheck, NonceKey, NonceStore, StoreError, TemporaryCredentialStore,
     TemporaryCredentials, TokenCredentialStore, TokenCredentials,
 };
-use oauth1::{AuthorizationServer, Config};
 use oauth1_redis::{RedisStore, ServerCheckError};
-use oauth1_tests::{CLIENT, Provider, SECRET, form, prerequisite, request, token_request, winners};
+use oauth1_tests::{
+    CLIENT, Provider, form, instance, live_signer, prerequisite, request, token_request, unix_now, winners,
+};
 
 struct RedisServer {
     child: Child,
@@ -86,19 +87,7 @@ impl Drop for RedisServer {
 /// system clock (Redis expires keys by real time).
 fn provider_on(redis: &RedisServer, clients_from: &Provider) -> AuthorizationServer {
     let store = RedisStore::connect(&redis.url()).unwrap().with_prefix("test:");
-    // Instances that serve one consent flow share the consent key (the page from one, the
-    // decision posted to another).
-    let config = Config::default().with_realm("Photos").with_consent_key(ConsentKey::from_bytes([42; 32]));
-    AuthorizationServer::new(store.stores(clients_from.store.clone()), config)
-}
-
-/// The fixture's client, signing with the current time.
-fn signer() -> Signer {
-    Signer::new(CLIENT, SECRET)
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    instance(store.stores(clients_from.store.clone()))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,7 +95,7 @@ async fn nonces_are_atomic_and_expire_with_the_window() {
     let Some(redis) = RedisServer::start() else { return };
     let store = Arc::new(RedisStore::connect(&redis.url()).unwrap());
     let key = NonceKey { consumer_key: "a-b", token: None, timestamp: 1, nonce: "c" };
-    let expires = now() + 300;
+    let expires = unix_now() + 300;
     assert_eq!(store.check_and_insert(&key, expires).await.unwrap(), NonceCheck::Fresh);
     assert_eq!(store.check_and_insert(&key, expires).await.unwrap(), NonceCheck::Replayed);
     // A tuple that `-`-joined keys would confuse with the first is a different nonce.
@@ -135,7 +124,7 @@ async fn nonces_are_atomic_and_expire_with_the_window() {
 async fn temporary_credentials_authorize_once_take_once_and_expire() {
     let Some(redis) = RedisServer::start() else { return };
     let store = Arc::new(RedisStore::connect(&redis.url()).unwrap());
-    let expires = now() + 600;
+    let expires = unix_now() + 600;
     store
         .create_temporary(
             TemporaryCredentials::new("t1", Secret::new("s"), "ck", "oob", expires).with_realm(Some("r".into())),
@@ -177,7 +166,7 @@ async fn two_providers_act_as_one() {
     let (a, b) = (provider_on(&redis, &fixture), provider_on(&redis, &fixture));
 
     // Issued by A, authorized on B, exchanged on A.
-    let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    let req = live_signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
     let f = form(a.temporary_credentials(&req).await.unwrap().body());
     // The consent page is served by A, the decision posted to B.
     let page = a.pending_authorization(&f["oauth_token"]).await.unwrap();
@@ -186,11 +175,11 @@ async fn two_providers_act_as_one() {
     else {
         panic!()
     };
-    let req = token_request(signer(), &f, &verifier);
+    let req = token_request(live_signer(), &f, &verifier);
     let access = form(a.token_credentials(&req).await.unwrap().body());
 
     // Accepted by A, replayed to B: refused.
-    let req = signer()
+    let req = live_signer()
         .token(&access["oauth_token"], &access["oauth_token_secret"])
         .sign(request("GET", "http://localhost/photos", None))
         .unwrap();
@@ -200,7 +189,7 @@ async fn two_providers_act_as_one() {
     assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
 
     // Ten concurrent exchanges of one authorized temporary credential, spread over A and B.
-    let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    let req = live_signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
     let f = form(b.temporary_credentials(&req).await.unwrap().body());
     let Grant::OutOfBand { verifier, .. } = oauth1_tests::grant(&a, &f["oauth_token"], "bob").await.unwrap() else {
         panic!()
@@ -208,7 +197,7 @@ async fn two_providers_act_as_one() {
     let tasks: Vec<_> = (0..10)
         .map(|i| {
             let server = if i % 2 == 0 { a.clone() } else { b.clone() };
-            let req = signer()
+            let req = live_signer()
                 .token(&f["oauth_token"], &f["oauth_token_secret"])
                 .verifier(&verifier)
                 .nonce(format!("x{i}"))
@@ -226,14 +215,18 @@ async fn redis_down_is_503_and_service_resumes() {
     let fixture = Provider::new();
     let server = provider_on(&redis, &fixture);
     let initiate = |nonce: &str| {
-        signer().nonce(nonce).callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap()
+        live_signer()
+            .nonce(nonce)
+            .callback("oob")
+            .sign(request("POST", "http://localhost/oauth/initiate", None))
+            .unwrap()
     };
     assert!(server.temporary_credentials(&initiate("n1")).await.is_ok());
 
     redis.stop();
     let e = server.temporary_credentials(&initiate("n2")).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (503, "temporarily_unavailable"));
-    let req = signer().token("t", "s").sign(request("GET", "http://localhost/photos", None)).unwrap();
+    let req = live_signer().token("t", "s").sign(request("GET", "http://localhost/photos", None)).unwrap();
     assert_eq!(server.resource_protector().verify(&req).await.unwrap_err().status(), 503);
 
     let _again = RedisServer::start_on(redis.port);
@@ -266,7 +259,7 @@ async fn round_trips_per_request() {
         let _: () = redis::cmd("CONFIG").arg("RESETSTAT").query_async(conn).await.unwrap();
     }
 
-    let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    let req = live_signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
     let f = form(server.temporary_credentials(&req).await.unwrap().body());
     // Load the authorize script once, as a running provider would have.
     let Grant::OutOfBand { verifier, .. } = oauth1_tests::grant(&server, &f["oauth_token"], "alice").await.unwrap()
@@ -275,12 +268,12 @@ async fn round_trips_per_request() {
     };
 
     reset(&mut conn).await;
-    let req = token_request(signer(), &f, &verifier);
+    let req = token_request(live_signer(), &f, &verifier);
     let access = form(server.token_credentials(&req).await.unwrap().body());
     let exchange = calls(&mut conn).await;
 
     reset(&mut conn).await;
-    let req = signer()
+    let req = live_signer()
         .token(&access["oauth_token"], &access["oauth_token_secret"])
         .sign(request("GET", "http://localhost/photos", None))
         .unwrap();
@@ -429,7 +422,11 @@ async fn a_full_redis_fails_closed() {
     store.check_server().await.unwrap();
     store.create_token(TokenCredentials::new("tok", Secret::new("tok-secret"), CLIENT, "alice")).await.unwrap();
     let photos = |nonce: &str| {
-        signer().token("tok", "tok-secret").nonce(nonce).sign(request("GET", "http://localhost/photos", None)).unwrap()
+        live_signer()
+            .token("tok", "tok-secret")
+            .nonce(nonce)
+            .sign(request("GET", "http://localhost/photos", None))
+            .unwrap()
     };
     let accepted = photos("before");
     server.resource_protector().verify(&accepted).await.unwrap();
@@ -442,7 +439,7 @@ async fn a_full_redis_fails_closed() {
     let before = used_memory(&mut conn).await;
 
     // Fill it with nonces, 500 at a time, until writes fail.
-    let expires = now() + 600;
+    let expires = unix_now() + 600;
     let mut fresh = 0usize;
     let mut full = false;
     for round in 0..400 {
@@ -482,7 +479,8 @@ async fn a_full_redis_fails_closed() {
     assert_eq!((e.status().as_u16(), e.code()), (503, "temporarily_unavailable"));
     let e = server.resource_protector().verify(&accepted).await.unwrap_err();
     assert_eq!(e.status(), 503, "the replay is refused");
-    let initiate = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    let initiate =
+        live_signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
     assert_eq!(server.temporary_credentials(&initiate).await.unwrap_err().status(), 503);
 
     // Memory again: service resumes, and the nonce accepted before was never evicted.

@@ -163,19 +163,25 @@ def session_checks(name, s, get, post):
         check(f"{name} session POST {i}", res.status_code == 200 and body.get("file") == f"f{i} ü&=", f"{res.status_code} {res.text}")
 
 
-def authlib_documented(name, client_id, callback, **keys):
-    """Authlib's requests client exactly as its documentation shows: one OAuth1Session with
-    redirect_uri for the whole flow (it signs oauth_callback into every request)."""
-    from authlib.integrations.requests_client import OAuth1Session
-
-    s = OAuth1Session(client_id, redirect_uri=callback, **keys)
+def documented_flow(name, s, authorization_url):
+    """One session object for the whole flow, as the clients' documentation shows: request
+    token, the browser's consent at the authorization URL the session builds, the callback
+    parsed by the session, the access token, then protected requests with the same session."""
     s.fetch_request_token(f"{BASE}/initiate")
-    url = s.create_authorization_url(f"{BASE}/authorize")
-    s.parse_authorization_response(browser_consent(url))
+    s.parse_authorization_response(browser_consent(authorization_url(f"{BASE}/authorize")))
     token = s.fetch_access_token(f"{BASE}/token")
     check(f"{name} token", "oauth_token" in token, token)
     session_checks(name, s, s.get, s.post)
     protected_checks(name, lambda: s)
+
+
+def authlib_documented(name, client_id, callback, **keys):
+    """Authlib's requests client: OAuth1Session with redirect_uri (it signs oauth_callback into
+    every request)."""
+    from authlib.integrations.requests_client import OAuth1Session
+
+    s = OAuth1Session(client_id, redirect_uri=callback, **keys)
+    documented_flow(name, s, s.create_authorization_url)
 
 
 def authlib_async_documented(name, client_id, callback, **keys):
@@ -201,18 +207,11 @@ def authlib_async_documented(name, client_id, callback, **keys):
 
 
 def requests_oauthlib_documented(name, client_id, callback, **keys):
-    """requests-oauthlib exactly as its documentation shows: one OAuth1Session with
-    callback_uri, authorization_url, parse_authorization_response, fetch_access_token."""
+    """requests-oauthlib: OAuth1Session with callback_uri."""
     from requests_oauthlib import OAuth1Session
 
     s = OAuth1Session(client_id, callback_uri=callback, **keys)
-    s.fetch_request_token(f"{BASE}/initiate")
-    url = s.authorization_url(f"{BASE}/authorize")
-    s.parse_authorization_response(browser_consent(url))
-    token = s.fetch_access_token(f"{BASE}/token")
-    check(f"{name} token", "oauth_token" in token, token)
-    session_checks(name, s, s.get, s.post)
-    protected_checks(name, lambda: s)
+    documented_flow(name, s, s.authorization_url)
 
 
 def run(name, fn, *args, **kwargs):

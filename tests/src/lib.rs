@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use oauth1::clock::ManualClock;
+use oauth1::consent::ConsentKey;
 use oauth1::server::{Denial, Grant};
 use oauth1::sign::{Signer, SigningMethod};
 use oauth1::signature::{Algorithm, RsaPrivateKey, RsaPublicKey, Secret};
@@ -142,6 +143,24 @@ pub async fn grant(server: &AuthorizationServer, token: &str, user: &str) -> Res
 pub async fn deny(server: &AuthorizationServer, token: &str) -> Result<Denial, oauth1::Error> {
     let pending = server.pending_authorization(token).await?;
     server.deny(token, &pending.anti_forgery.proof()).await
+}
+
+/// One instance of a multi-instance deployment on `stores` (Redis, a cluster, …): realm
+/// `Photos`, the real clock, and the consent key every instance of the deployment shares (the
+/// consent page from one, the decision posted to another).
+pub fn instance(stores: Stores) -> AuthorizationServer {
+    let config = Config::default().with_realm("Photos").with_consent_key(ConsentKey::from_bytes([42; 32]));
+    AuthorizationServer::new(stores, config)
+}
+
+/// The fixture's client signing with the current time (for stores that expire by real time).
+pub fn live_signer() -> Signer {
+    Signer::new(CLIENT, SECRET)
+}
+
+/// The current Unix time.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
 }
 
 /// The token credentials request (RFC 5849 §2.3) for the temporary credentials `temporary`
