@@ -10,10 +10,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use oauth1::AuthorizationServer;
-use oauth1::server::Grant;
 use oauth1::store::NonceKey;
 use oauth1_redis::RedisStore;
-use oauth1_tests::{CLIENT, Provider, form, instance, live_signer, prerequisite, request, token_request, unix_now};
+use oauth1_tests::{CLIENT, Provider, flow_across, instance, live_signer, prerequisite, request, unix_now};
 
 /// The bound of every wait for the cluster to settle.
 const SETTLE: Duration = Duration::from_secs(30);
@@ -202,17 +201,8 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     // Two instances on the cluster: issued by A, authorized on B, exchanged on A.
     let fixture = Provider::new();
     let (a, b) = (provider_on(&cluster, &fixture), provider_on(&cluster, &fixture));
-    let req = live_signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
-    let f = form(a.temporary_credentials(&req).await.unwrap().body());
-    let page = a.pending_authorization(&f["oauth_token"]).await.unwrap();
-    // The authorize script on B, routed by its one key.
-    let Grant::OutOfBand { verifier, .. } =
-        b.grant(&f["oauth_token"], "alice", &page.anti_forgery.proof()).await.unwrap()
-    else {
-        panic!()
-    };
-    let req = token_request(live_signer(), &f, &verifier);
-    let access = form(a.token_credentials(&req).await.unwrap().body());
+    // (The authorize script runs on B, routed by its one key.)
+    let (req, access) = flow_across(&a, &b).await;
     let (token, token_secret) = (access["oauth_token"].clone(), access["oauth_token_secret"].clone());
     // The exchanged temporary credentials are gone for B too.
     assert_eq!(b.token_credentials(&req).await.unwrap_err().status(), 401);

@@ -18,7 +18,7 @@ use oauth1::store::{
 };
 use oauth1_redis::{RedisStore, ServerCheckError};
 use oauth1_tests::{
-    CLIENT, Provider, form, instance, live_signer, prerequisite, request, token_request, unix_now, winners,
+    CLIENT, Provider, flow_across, form, instance, live_signer, prerequisite, request, token_request, unix_now, winners,
 };
 
 struct RedisServer {
@@ -165,18 +165,8 @@ async fn two_providers_act_as_one() {
     let fixture = Provider::new();
     let (a, b) = (provider_on(&redis, &fixture), provider_on(&redis, &fixture));
 
-    // Issued by A, authorized on B, exchanged on A.
-    let req = live_signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
-    let f = form(a.temporary_credentials(&req).await.unwrap().body());
-    // The consent page is served by A, the decision posted to B.
-    let page = a.pending_authorization(&f["oauth_token"]).await.unwrap();
-    let Grant::OutOfBand { verifier, .. } =
-        b.grant(&f["oauth_token"], "alice", &page.anti_forgery.proof()).await.unwrap()
-    else {
-        panic!()
-    };
-    let req = token_request(live_signer(), &f, &verifier);
-    let access = form(a.token_credentials(&req).await.unwrap().body());
+    // Issued by A, consent page on A, decision on B, exchanged on A.
+    let (_, access) = flow_across(&a, &b).await;
 
     // Accepted by A, replayed to B: refused.
     let req = live_signer()

@@ -153,6 +153,26 @@ pub fn instance(stores: Stores) -> AuthorizationServer {
     AuthorizationServer::new(stores, config)
 }
 
+/// Across two instances of one deployment: temporary credentials issued by `a` (`oob`), the
+/// consent page served by `a` and the decision posted to `b`, the token exchanged on `a`.
+/// Returns the token request (to replay) and the token response.
+pub async fn flow_across(
+    a: &AuthorizationServer,
+    b: &AuthorizationServer,
+) -> (http::Request<Vec<u8>>, HashMap<String, String>) {
+    let req = live_signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+    let f = form(a.temporary_credentials(&req).await.unwrap().body());
+    let page = a.pending_authorization(&f["oauth_token"]).await.unwrap();
+    let Grant::OutOfBand { verifier, .. } =
+        b.grant(&f["oauth_token"], "alice", &page.anti_forgery.proof()).await.unwrap()
+    else {
+        panic!("an oob grant")
+    };
+    let req = token_request(live_signer(), &f, &verifier);
+    let access = form(a.token_credentials(&req).await.unwrap().body());
+    (req, access)
+}
+
 /// The fixture's client signing with the current time (for stores that expire by real time).
 pub fn live_signer() -> Signer {
     Signer::new(CLIENT, SECRET)
