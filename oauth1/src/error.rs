@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use http::StatusCode;
 
@@ -134,20 +135,36 @@ impl ErrorKind {
     }
 }
 
-/// A refused request: its [`ErrorKind`] plus a human-readable description.
+/// A refused request: its [`ErrorKind`] plus a human-readable description, and the
+/// [`source`](std::error::Error::source) that caused it, if any (a [`StoreError`] for a 503).
 ///
-/// Descriptions never contain secrets; they may name a parameter.
-#[derive(Clone, PartialEq, Eq)]
+/// What goes on the wire is the kind, the description and the [`Advice`]; descriptions never
+/// contain secrets or a store's own messages (they may name a parameter). The source is for
+/// logs. The `Display` text is for people, not a contract: match on [`Error::kind`].
+///
+/// [`StoreError`]: crate::store::StoreError
+#[derive(Clone)]
 pub struct Error {
     kind: ErrorKind,
     description: Option<Cow<'static, str>>,
-    detail: Option<Detail>,
+    advice: Option<Advice>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
-/// Structured extras some errors carry onto the wire.
+impl PartialEq for Error {
+    /// The same refusal on the wire: kind, description and advice (the source is not compared).
+    fn eq(&self, other: &Self) -> bool {
+        (self.kind, &self.description, &self.advice) == (other.kind, &other.description, &other.advice)
+    }
+}
+
+impl Eq for Error {}
+
+/// The advice of the OAuth Problem Reporting extension that some refusals carry onto the wire
+/// (`oauth_parameters_absent`, `oauth_acceptable_timestamps`, …), and the `Allow` header of a 405.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Detail {
+pub enum Advice {
     /// `oauth_parameters_absent`: the names of the missing parameters.
     ParametersAbsent(&'static str),
     /// `oauth_parameters_rejected`: the name of the rejected parameter.
@@ -163,21 +180,18 @@ pub enum Detail {
 impl Error {
     /// An error of `kind` with no description.
     pub fn new(kind: ErrorKind) -> Self {
-        Error { kind, description: None, detail: None }
+        Error { kind, description: None, advice: None, source: None }
     }
 
     /// An error of `kind` with a description.
     pub fn with_description(kind: ErrorKind, description: impl Into<Cow<'static, str>>) -> Self {
-        Error { kind, description: Some(description.into()), detail: None }
+        Error { kind, description: Some(description.into()), advice: None, source: None }
     }
 
     /// `missing "<name>" in parameters` (Authlib's wording).
     pub fn missing(name: &'static str) -> Self {
-        Error {
-            kind: ErrorKind::MissingParameter,
-            description: Some(Cow::Owned(format!("missing \"{name}\" in parameters"))),
-            detail: Some(Detail::ParametersAbsent(name)),
-        }
+        Error::with_description(ErrorKind::MissingParameter, format!("missing \"{name}\" in parameters"))
+            .with_advice(Advice::ParametersAbsent(name))
     }
 
     /// A malformed request, with a description.
@@ -185,9 +199,75 @@ impl Error {
         Error::with_description(ErrorKind::MalformedRequest, description)
     }
 
-    /// Attaches structured detail.
-    pub fn with_detail(mut self, detail: Detail) -> Self {
-        self.detail = Some(detail);
+    /// `"<name>"` has a value this provider does not accept (400 `invalid_request`,
+    /// `oauth_parameters_rejected=<name>`); `what` says why, e.g. `is too long`.
+    pub fn invalid_value(name: &'static str, what: &'static str) -> Self {
+        Error::with_description(ErrorKind::InvalidParameter, format!("\"{name}\" {what}"))
+            .with_advice(Advice::ParameterRejected(name.into()))
+    }
+
+    /// `"<name>"` is not supported here (400 `unsupported_parameter`).
+    pub fn unsupported(name: impl Into<Cow<'static, str>>) -> Self {
+        let name = name.into();
+        Error::with_description(ErrorKind::UnsupportedParameter, format!("\"{name}\" is not supported here"))
+            .with_advice(Advice::ParameterRejected(name))
+    }
+
+    /// `"<name>"` came more than once, or in more than one transport (400).
+    pub fn duplicated(name: impl Into<Cow<'static, str>>) -> Self {
+        let name = name.into();
+        Error::with_description(ErrorKind::DuplicatedParameter, format!("duplicated \"{name}\""))
+            .with_advice(Advice::ParameterRejected(name))
+    }
+
+    /// The `oauth_token` is unknown, expired, of another client or already used (401
+    /// `invalid_token`, Authlib's wording).
+    pub fn invalid_token() -> Self {
+        Error::with_description(ErrorKind::InvalidToken, "Invalid or expired \"oauth_token\" in parameters")
+    }
+
+    /// The temporary credentials were already authorized: a decision is final (401 `invalid_token`).
+    pub fn already_authorized() -> Self {
+        Error::with_description(ErrorKind::InvalidToken, "\"oauth_token\" was already authorized")
+    }
+
+    /// The signature does not verify (401 `invalid_signature`).
+    pub fn invalid_signature() -> Self {
+        Error::with_description(ErrorKind::InvalidSignature, "Invalid \"oauth_signature\"")
+    }
+
+    /// The timestamp is outside the accepted window (401); with the window when it is known.
+    pub fn timestamp_refused(window: Option<(u64, u64)>) -> Self {
+        let e =
+            Error::with_description(ErrorKind::TimestampRefused, "\"oauth_timestamp\" is outside the accepted window");
+        match window {
+            Some((earliest, latest)) => e.with_advice(Advice::AcceptableTimestamps(earliest, latest)),
+            None => e,
+        }
+    }
+
+    /// The request body is over the adapter's limit (413).
+    pub fn payload_too_large() -> Self {
+        Error::with_description(ErrorKind::PayloadTooLarge, "the request body is too large")
+    }
+
+    /// A store failed (503 `temporarily_unavailable`). The client is told only that; `cause`
+    /// is kept as the [`source`](std::error::Error::source), for logs.
+    pub fn store(cause: crate::store::StoreError) -> Self {
+        Error::with_description(ErrorKind::TemporarilyUnavailable, "the service is temporarily unavailable")
+            .with_source(cause)
+    }
+
+    /// Attaches problem-reporting advice.
+    pub fn with_advice(mut self, advice: Advice) -> Self {
+        self.advice = Some(advice);
+        self
+    }
+
+    /// Keeps `cause` as this error's [`source`](std::error::Error::source). It is never sent
+    /// to the client.
+    pub fn with_source(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(cause));
         self
     }
 
@@ -216,9 +296,9 @@ impl Error {
         self.description.as_deref()
     }
 
-    /// Structured detail, if any.
-    pub fn detail(&self) -> Option<&Detail> {
-        self.detail.as_ref()
+    /// Problem-reporting advice, if any.
+    pub fn advice(&self) -> Option<&Advice> {
+        self.advice.as_ref()
     }
 }
 
@@ -227,7 +307,8 @@ impl fmt::Debug for Error {
         f.debug_struct("Error")
             .field("kind", &self.kind)
             .field("description", &self.description)
-            .field("detail", &self.detail)
+            .field("advice", &self.advice)
+            .field("source", &self.source)
             .finish()
     }
 }
@@ -242,7 +323,11 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Self {
@@ -279,5 +364,18 @@ mod tests {
         assert_eq!(e.code(), "missing_required_parameter");
         assert_eq!(e.problem(), "parameter_absent");
         assert_eq!(e.description(), Some("missing \"oauth_consumer_key\" in parameters"));
+    }
+
+    #[test]
+    fn a_store_failure_keeps_its_cause_and_tells_the_client_nothing_of_it() {
+        use std::error::Error as _;
+        let e = Error::store(crate::store::StoreError::unavailable("db.internal:5432 refused user admin"));
+        assert_eq!(e.status(), 503);
+        assert!(!e.description().unwrap_or_default().contains("db.internal"));
+        let body = String::from_utf8(e.to_response(None).into_body()).unwrap();
+        assert!(!body.contains("db.internal"), "{body}");
+        let cause = e.source().expect("the store error is the source");
+        assert!(cause.to_string().contains("db.internal"));
+        assert!(cause.source().is_some_and(|c| c.to_string().contains("refused user admin")));
     }
 }

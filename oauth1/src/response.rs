@@ -14,7 +14,7 @@ use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HeaderValue, PRAGMA, WWW_
 use http::{Response, StatusCode};
 
 use crate::encoding::encode;
-use crate::error::{Detail, Error, ErrorKind};
+use crate::error::{Advice, Error, ErrorKind};
 
 /// `application/x-www-form-urlencoded` from pairs (§3.6 encoding).
 pub fn form_encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
@@ -63,12 +63,12 @@ impl Error {
             pairs.push(("error_description", d.to_owned()));
         }
         pairs.push(("oauth_problem", self.problem().to_owned()));
-        match self.detail() {
-            Some(Detail::ParametersAbsent(p)) => pairs.push(("oauth_parameters_absent", (*p).to_owned())),
-            Some(Detail::ParameterRejected(p)) => pairs.push(("oauth_parameters_rejected", p.to_string())),
-            Some(Detail::AcceptableTimestamps(a, b)) => pairs.push(("oauth_acceptable_timestamps", format!("{a}-{b}"))),
-            Some(Detail::AcceptableVersions) => pairs.push(("oauth_acceptable_versions", "1.0-1.0".to_owned())),
-            Some(Detail::Allow(_)) | None => {}
+        match self.advice() {
+            Some(Advice::ParametersAbsent(p)) => pairs.push(("oauth_parameters_absent", (*p).to_owned())),
+            Some(Advice::ParameterRejected(p)) => pairs.push(("oauth_parameters_rejected", p.to_string())),
+            Some(Advice::AcceptableTimestamps(a, b)) => pairs.push(("oauth_acceptable_timestamps", format!("{a}-{b}"))),
+            Some(Advice::AcceptableVersions) => pairs.push(("oauth_acceptable_versions", "1.0-1.0".to_owned())),
+            Some(Advice::Allow(_)) | None => {}
         }
         pairs
     }
@@ -82,8 +82,8 @@ impl Error {
             res.headers_mut().insert(WWW_AUTHENTICATE, www_authenticate(realm));
         }
         if self.kind() == ErrorKind::MethodNotAllowed {
-            let allow = match self.detail() {
-                Some(Detail::Allow(a)) => a,
+            let allow = match self.advice() {
+                Some(Advice::Allow(a)) => a,
                 _ => "POST",
             };
             res.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
@@ -110,14 +110,14 @@ mod tests {
              &oauth_problem=parameter_absent&oauth_parameters_absent=oauth_nonce"
         );
         let res =
-            Error::new(ErrorKind::TimestampRefused).with_detail(Detail::AcceptableTimestamps(1, 2)).to_response(None);
+            Error::new(ErrorKind::TimestampRefused).with_advice(Advice::AcceptableTimestamps(1, 2)).to_response(None);
         assert!(String::from_utf8(res.body().clone()).unwrap().ends_with("oauth_acceptable_timestamps=1-2"));
         assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"\"");
     }
 
     #[test]
     fn method_not_allowed_has_allow() {
-        let res = Error::new(ErrorKind::MethodNotAllowed).with_detail(Detail::Allow("POST")).to_response(None);
+        let res = Error::new(ErrorKind::MethodNotAllowed).with_advice(Advice::Allow("POST")).to_response(None);
         assert_eq!(res.status(), 405);
         assert_eq!(res.headers()["allow"], "POST");
     }

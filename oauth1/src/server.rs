@@ -67,7 +67,7 @@ use tracing::info;
 
 use crate::clock::{Clock, SystemClock};
 use crate::consent::{AntiForgery, ConsentKey, ConsentProof};
-use crate::error::{Detail, Error, ErrorKind};
+use crate::error::{Advice, Error, ErrorKind};
 use crate::generate::{RandomTokens, TokenGenerator, random_string};
 use crate::origin::Origin;
 use crate::request::{ParseOptions, SignedRequest, announces_body, decoded_again, is_form};
@@ -440,7 +440,7 @@ struct Inner {
 }
 
 fn store_error(e: StoreError) -> Error {
-    Error::with_description(ErrorKind::TemporarilyUnavailable, format!("{e}"))
+    Error::store(e)
 }
 
 /// A protocol value as the matched signature covers it: decoded twice when the interop fallback
@@ -504,7 +504,7 @@ fn opaque_refusal() -> Error {
 
 fn invalid_callback() -> Error {
     Error::with_description(ErrorKind::InvalidParameter, "Invalid \"oauth_callback\" value")
-        .with_detail(Detail::ParameterRejected("oauth_callback".into()))
+        .with_advice(Advice::ParameterRejected("oauth_callback".into()))
 }
 
 /// Whether `callback` is `registered`, possibly with query parameters added.
@@ -556,7 +556,7 @@ impl Inner {
     fn check_callback_shape(&self, callback: &str) -> Result<(), Error> {
         if callback_uri(callback).len() > MAX_CALLBACK_LEN {
             return Err(Error::with_description(ErrorKind::InvalidParameter, "\"oauth_callback\" is too long")
-                .with_detail(Detail::ParameterRejected("oauth_callback".into())));
+                .with_advice(Advice::ParameterRejected("oauth_callback".into())));
         }
         check_callback(callback, &self.config.callback_schemes)
     }
@@ -596,7 +596,7 @@ impl Inner {
                 }
                 if signed.realm().is_some_and(|r| r.len() > MAX_REALM_LEN) {
                     return Err(Error::with_description(ErrorKind::InvalidParameter, "\"realm\" is too long")
-                        .with_detail(Detail::ParameterRejected("realm".into())));
+                        .with_advice(Advice::ParameterRejected("realm".into())));
                 }
                 if non_empty(signed.token()).is_some() {
                     return Err(unsupported("oauth_token"));
@@ -630,7 +630,7 @@ impl Inner {
             && v != "1.0"
         {
             return Err(Error::with_description(ErrorKind::VersionRejected, "\"oauth_version\" must be 1.0")
-                .with_detail(Detail::AcceptableVersions));
+                .with_advice(Advice::AcceptableVersions));
         }
         let method_name = non_empty(signed.signature_method());
         let (timestamp, nonce) = (non_empty(signed.timestamp()), non_empty(signed.nonce()));
@@ -669,7 +669,7 @@ impl Inner {
         }
         if nonce.is_some_and(|n| n.len() > 255) {
             return Err(Error::with_description(ErrorKind::InvalidParameter, "\"oauth_nonce\" is too long")
-                .with_detail(Detail::ParameterRejected("oauth_nonce".into())));
+                .with_advice(Advice::ParameterRejected("oauth_nonce".into())));
         }
         let Some(timestamp) = timestamp else { return Ok(None) };
         let ts = if !timestamp.is_empty() && timestamp.len() <= 19 && timestamp.bytes().all(|b| b.is_ascii_digit()) {
@@ -679,7 +679,7 @@ impl Inner {
         };
         let Some(ts) = ts else {
             return Err(Error::with_description(ErrorKind::InvalidParameter, "Invalid \"oauth_timestamp\" value")
-                .with_detail(Detail::ParameterRejected("oauth_timestamp".into())));
+                .with_advice(Advice::ParameterRejected("oauth_timestamp".into())));
         };
         let now = self.now();
         let (earliest, latest) =
@@ -689,7 +689,7 @@ impl Inner {
                 ErrorKind::TimestampRefused,
                 "\"oauth_timestamp\" is outside the accepted window",
             )
-            .with_detail(Detail::AcceptableTimestamps(earliest, latest)));
+            .with_advice(Advice::AcceptableTimestamps(earliest, latest)));
         }
         Ok(Some(ts))
     }
@@ -831,19 +831,19 @@ impl Inner {
 
 fn unsupported(name: &'static str) -> Error {
     Error::with_description(ErrorKind::UnsupportedParameter, format!("\"{name}\" is not supported here"))
-        .with_detail(Detail::ParameterRejected(name.into()))
+        .with_advice(Advice::ParameterRejected(name.into()))
 }
 
 fn unsupported_owned(name: &str) -> Error {
     Error::with_description(ErrorKind::UnsupportedParameter, format!("\"{name}\" is not supported here"))
-        .with_detail(Detail::ParameterRejected(name.to_owned().into()))
+        .with_advice(Advice::ParameterRejected(name.to_owned().into()))
 }
 
 fn post_only(method: &Method) -> Result<(), Error> {
     if method == Method::POST {
         Ok(())
     } else {
-        Err(Error::with_description(ErrorKind::MethodNotAllowed, "use POST").with_detail(Detail::Allow("POST")))
+        Err(Error::with_description(ErrorKind::MethodNotAllowed, "use POST").with_advice(Advice::Allow("POST")))
     }
 }
 
@@ -1085,7 +1085,7 @@ impl AuthorizationServer {
         inner.check_consent(oauth_token, proof)?;
         if user_id.is_empty() || user_id.len() > MAX_USER_ID_LEN {
             return Err(Error::with_description(ErrorKind::InvalidParameter, "invalid resource owner id")
-                .with_detail(Detail::ParameterRejected("user".into())));
+                .with_advice(Advice::ParameterRejected("user".into())));
         }
         let verifier = inner.config.tokens.verifier();
         let outcome = inner

@@ -287,13 +287,20 @@ pub enum AuthorizeOutcome {
     NotFound,
 }
 
-/// A store failure. The provider answers 503 and accepts nothing.
+/// A store failure. The provider answers 503 with a fixed description and accepts nothing;
+/// the `StoreError` stays the [`source`](std::error::Error::source) of the provider's
+/// [`Error`](crate::Error), for logs, and is never sent to the client (a backend's message may
+/// name hosts, users or queries).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum StoreError {
     /// The store is full (bounded stores refuse rather than evict live entries).
     CapacityExceeded,
-    /// The backend failed or could not be reached.
+    /// A record with this key already exists: `create_temporary` or `create_token` was given a
+    /// token that is taken. Token generators make this practically impossible; a store that
+    /// sees it must refuse rather than overwrite.
+    Conflict,
+    /// The backend failed or could not be reached; the backend's error is the source.
     Unavailable(Arc<dyn std::error::Error + Send + Sync>),
 }
 
@@ -301,6 +308,11 @@ impl StoreError {
     /// A backend failure with a message.
     pub fn unavailable(message: impl Into<String>) -> Self {
         StoreError::Unavailable(Arc::new(SimpleError(message.into())))
+    }
+
+    /// A backend failure caused by `error` (kept as the [`source`](std::error::Error::source)).
+    pub fn backend(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StoreError::Unavailable(Arc::new(error))
     }
 }
 
@@ -319,12 +331,20 @@ impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreError::CapacityExceeded => f.write_str("store capacity exceeded"),
+            StoreError::Conflict => f.write_str("a record with this key already exists"),
             StoreError::Unavailable(e) => write!(f, "store unavailable: {e}"),
         }
     }
 }
 
-impl std::error::Error for StoreError {}
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Unavailable(e) => Some(&**e as &(dyn std::error::Error + 'static)),
+            StoreError::CapacityExceeded | StoreError::Conflict => None,
+        }
+    }
+}
 
 /// Registered clients.
 #[async_trait]
