@@ -26,6 +26,7 @@
 //!   original refuses it as a replay.
 #![no_main]
 
+use oauth1::server::Scope;
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use oauth1::sign::{Signer, SigningMethod};
@@ -159,7 +160,7 @@ fn verify(
     req: &http::Request<Vec<u8>>,
     consumer_only: bool,
 ) -> Result<Authenticated, Error> {
-    let res = if consumer_only { block_on(p.verify_consumer(req)) } else { block_on(p.verify(req)) };
+    let res = if consumer_only { block_on(p.verify(req, Scope::ConsumerOnly)) } else { block_on(p.verify(req, Scope::Token)) };
     if let Err(e) = &res {
         check_refusal(e);
     }

@@ -4,6 +4,7 @@
 //! (its requests answer 503, never acceptance) and restarted (service resumes, its nonces kept).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
 
+use oauth1::server::Scope;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -218,8 +219,8 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
             .unwrap()
     };
     let req = photos("first");
-    assert_eq!(a.resource_protector().verify(&req).await.unwrap().user_id(), Some("alice"));
-    let e = b.resource_protector().verify(&req).await.unwrap_err();
+    assert_eq!(a.resource_protector().verify(&req, Scope::Token).await.unwrap().user_id(), Some("alice"));
+    let e = b.resource_protector().verify(&req, Scope::Token).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
 
     // Nonces spread over all three masters.
@@ -230,7 +231,7 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     for i in 0..30 {
         let nonce = format!("spread-{i}");
         let server = if i % 2 == 0 { &a } else { &b };
-        server.resource_protector().verify(&photos(&nonce)).await.unwrap();
+        server.resource_protector().verify(&photos(&nonce), Scope::Token).await.unwrap();
         by_owner[cluster.owner(0, &nonce_key(&nonce)).await].push(nonce);
     }
     for (i, nonces) in by_owner.iter().enumerate() {
@@ -265,7 +266,7 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     }
     // One accepted before the kill, on the victim: its replay must stay refused after the restart.
     let kept = photos(&on_victim[0]);
-    a.resource_protector().verify(&kept).await.unwrap();
+    a.resource_protector().verify(&kept, Scope::Token).await.unwrap();
 
     // A master that hangs (DEBUG SLEEP, shorter than the node timeout): its requests answer 503
     // once the store's timeout (500 ms) expires, then it serves again.
@@ -276,7 +277,7 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     for nonce in &on_victim[1..3] {
         let at = Instant::now();
-        let e = a.resource_protector().verify(&photos(nonce)).await.unwrap_err();
+        let e = a.resource_protector().verify(&photos(nonce), Scope::Token).await.unwrap_err();
         assert_eq!((e.status().as_u16(), e.code()), (503, "temporarily_unavailable"), "{e:?}");
         let waited = at.elapsed();
         assert!(waited >= Duration::from_millis(400) && waited < Duration::from_secs(1), "503 after {waited:?}");
@@ -284,26 +285,26 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     }
     sleeping.await.unwrap();
     // The writes that timed out were still applied once it woke: the same request is a replay.
-    let e = b.resource_protector().verify(&photos(&on_victim[1])).await.unwrap_err();
+    let e = b.resource_protector().verify(&photos(&on_victim[1]), Scope::Token).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
-    a.resource_protector().verify(&photos(&on_victim[3])).await.unwrap();
+    a.resource_protector().verify(&photos(&on_victim[3]), Scope::Token).await.unwrap();
 
     cluster.kill(victim);
     let killed = Instant::now();
     for (i, nonce) in on_victim[4..7].iter().enumerate() {
         let server = if i % 2 == 0 { &a } else { &b };
         let at = Instant::now();
-        let e = server.resource_protector().verify(&photos(nonce)).await.unwrap_err();
+        let e = server.resource_protector().verify(&photos(nonce), Scope::Token).await.unwrap_err();
         assert_eq!((e.status().as_u16(), e.code()), (503, "temporarily_unavailable"), "{e:?}");
         assert!(at.elapsed() < Duration::from_secs(2), "503 within the timeout, not after {:?}", at.elapsed());
     }
-    let e = b.resource_protector().verify(&kept).await.unwrap_err();
+    let e = b.resource_protector().verify(&kept, Scope::Token).await.unwrap_err();
     assert_eq!(e.status(), 503, "the replay is refused");
     eprintln!("master {victim} killed: its requests answer 503 ({:?} for three)", killed.elapsed());
     // The masters still up answer for their keys until the cluster marks the victim failed.
     let (mut served, mut refused) = (0, 0);
     for nonce in &on_others[..3] {
-        match a.resource_protector().verify(&photos(nonce)).await {
+        match a.resource_protector().verify(&photos(nonce), Scope::Token).await {
             Ok(_) => served += 1,
             Err(e) => {
                 assert_eq!(e.status(), 503, "{e:?}");
@@ -314,7 +315,7 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     eprintln!("keys on the other masters right after the kill: {served} served, {refused} answered 503");
     // Once the victim is marked failed the whole cluster refuses (full coverage is required).
     cluster.wait_for_state("fail").await;
-    let e = a.resource_protector().verify(&photos(&on_others[3])).await.unwrap_err();
+    let e = a.resource_protector().verify(&photos(&on_others[3]), Scope::Token).await.unwrap_err();
     assert_eq!(e.status(), 503, "{e:?}");
     eprintln!("cluster_state:fail {:?} after the kill: every request answers 503", killed.elapsed());
 
@@ -325,7 +326,7 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     loop {
         attempts += 1;
         let nonce = format!("resume-{attempts}");
-        if a.resource_protector().verify(&photos(&nonce)).await.is_ok()
+        if a.resource_protector().verify(&photos(&nonce), Scope::Token).await.is_ok()
             && cluster.owner(survivor, &nonce_key(&nonce)).await == victim
         {
             break;
@@ -335,13 +336,13 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     }
     eprintln!("master {victim} restarted: service resumed after {:?} ({attempts} attempts)", restarted.elapsed());
     for nonce in &on_victim[7..] {
-        b.resource_protector().verify(&photos(nonce)).await.unwrap();
+        b.resource_protector().verify(&photos(nonce), Scope::Token).await.unwrap();
     }
     for nonce in &on_others[4..] {
-        b.resource_protector().verify(&photos(nonce)).await.unwrap();
+        b.resource_protector().verify(&photos(nonce), Scope::Token).await.unwrap();
     }
     // Its nonces survived (append-only file, fsync on every write): the replay is still refused.
-    let e = b.resource_protector().verify(&kept).await.unwrap_err();
+    let e = b.resource_protector().verify(&kept, Scope::Token).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
     eprintln!("cluster test: {:?}", started.elapsed());
 }

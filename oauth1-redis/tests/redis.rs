@@ -3,6 +3,7 @@
 //! number of round trips, the eviction-policy check and a full Redis (`maxmemory`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
 
+use oauth1::server::Scope;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -173,9 +174,9 @@ async fn two_providers_act_as_one() {
         .token(&access["oauth_token"], &access["oauth_token_secret"])
         .sign(request("GET", "http://localhost/photos", None))
         .unwrap();
-    let who = a.resource_protector().verify(&req).await.unwrap();
+    let who = a.resource_protector().verify(&req, Scope::Token).await.unwrap();
     assert_eq!(who.user_id(), Some("alice"));
-    let e = b.resource_protector().verify(&req).await.unwrap_err();
+    let e = b.resource_protector().verify(&req, Scope::Token).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
 
     // Ten concurrent exchanges of one authorized temporary credential, spread over A and B.
@@ -217,7 +218,7 @@ async fn redis_down_is_503_and_service_resumes() {
     let e = server.temporary_credentials(&initiate("n2")).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (503, "temporarily_unavailable"));
     let req = live_signer().token("t", "s").sign(request("GET", "http://localhost/photos", None)).unwrap();
-    assert_eq!(server.resource_protector().verify(&req).await.unwrap_err().status(), 503);
+    assert_eq!(server.resource_protector().verify(&req, Scope::Token).await.unwrap_err().status(), 503);
 
     let _again = RedisServer::start_on(redis.port);
     let mut ok = false;
@@ -267,7 +268,7 @@ async fn round_trips_per_request() {
         .token(&access["oauth_token"], &access["oauth_token_secret"])
         .sign(request("GET", "http://localhost/photos", None))
         .unwrap();
-    server.resource_protector().verify(&req).await.unwrap();
+    server.resource_protector().verify(&req, Scope::Token).await.unwrap();
     let protected = calls(&mut conn).await;
 
     eprintln!("redis round trips: protected request {protected}, token exchange {exchange}");
@@ -419,7 +420,7 @@ async fn a_full_redis_fails_closed() {
             .unwrap()
     };
     let accepted = photos("before");
-    server.resource_protector().verify(&accepted).await.unwrap();
+    server.resource_protector().verify(&accepted, Scope::Token).await.unwrap();
 
     let mut conn = redis.client().await;
     async fn used_memory(conn: &mut redis::aio::MultiplexedConnection) -> i64 {
@@ -465,9 +466,9 @@ async fn a_full_redis_fails_closed() {
         let e = store.check_and_insert(&key, expires).await.unwrap_err();
         assert!(matches!(e, StoreError::CapacityExceeded), "{e}");
     }
-    let e = server.resource_protector().verify(&photos("fresh")).await.unwrap_err();
+    let e = server.resource_protector().verify(&photos("fresh"), Scope::Token).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (503, "temporarily_unavailable"));
-    let e = server.resource_protector().verify(&accepted).await.unwrap_err();
+    let e = server.resource_protector().verify(&accepted, Scope::Token).await.unwrap_err();
     assert_eq!(e.status(), 503, "the replay is refused");
     let initiate =
         live_signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
@@ -475,8 +476,8 @@ async fn a_full_redis_fails_closed() {
 
     // Memory again: service resumes, and the nonce accepted before was never evicted.
     let _: () = redis::cmd("CONFIG").arg("SET").arg("maxmemory").arg("0").query_async(&mut conn).await.unwrap();
-    server.resource_protector().verify(&photos("fresh")).await.unwrap();
-    let e = server.resource_protector().verify(&accepted).await.unwrap_err();
+    server.resource_protector().verify(&photos("fresh"), Scope::Token).await.unwrap();
+    let e = server.resource_protector().verify(&accepted, Scope::Token).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
     eprintln!("maxmemory test: {:?}", started.elapsed());
 }

@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use oauth1::consent::ConsentProof;
 use oauth1::{AuthorizationServer, Error, ErrorKind};
 use oauth1_memory::demo;
-use oauth1_rocket::{Challenge, OAuth1, OAuthRequest, OAuthResponse, SignedBody, SignedForm};
+use oauth1_rocket::{ErrorResponse, OAuth1, OAuthRequest, OAuthResponse, SignedBody, SignedForm};
 use rocket::data::{Data, FromData};
 use rocket::fairing::AdHoc;
 use rocket::form::{Form, FromForm};
@@ -37,7 +37,10 @@ async fn token(server: &State<AuthorizationServer>, req: OAuthRequest) -> OAuthR
 }
 
 #[get("/authorize?<oauth_token>")]
-async fn consent(server: &State<AuthorizationServer>, oauth_token: Option<&str>) -> Result<OAuthResponse, Challenge> {
+async fn consent(
+    server: &State<AuthorizationServer>,
+    oauth_token: Option<&str>,
+) -> Result<OAuthResponse, ErrorResponse> {
     let pending = server.pending_authorization(oauth_token.unwrap_or_default()).await?;
     let mut res = http::Response::new(demo::consent_page(&pending).into_bytes());
     let headers = res.headers_mut();
@@ -81,7 +84,7 @@ async fn decide(
     server: &State<AuthorizationServer>,
     cookie: ConsentCookie,
     form: Form<Decision<'_>>,
-) -> Result<OAuthResponse, Challenge> {
+) -> Result<OAuthResponse, ErrorResponse> {
     let proof = ConsentProof::new(&cookie.0, form.anti_forgery.unwrap_or_default());
     match form.decision {
         "allow" => {
@@ -113,7 +116,7 @@ impl Handler for PhotosGet {
                 let json = demo::photos_json(auth.user_id(), Some(auth.consumer_key()), field("file"), field("size"));
                 route::Outcome::from(req, RawJson(json))
             }
-            rocket::data::Outcome::Error((_, e)) => route::Outcome::from(req, Challenge(e)),
+            rocket::data::Outcome::Error((_, e)) => route::Outcome::from(req, ErrorResponse(e)),
             rocket::data::Outcome::Forward((data, status)) => route::Outcome::forward(data, status),
         }
     }

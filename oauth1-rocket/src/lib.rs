@@ -19,9 +19,12 @@
 //!   GET; the photos demo's `GET /photos` does this); [`Signed`] refuses such requests (400).
 //! * [`OAuthRequest`] + [`temporary_credentials`] / [`token_credentials`]: the endpoints as
 //!   one-liners; [`OAuthResponse`] answers with the core's response.
-//! * [`Challenge`] turns an error into the core's response (status, form body,
-//!   `WWW-Authenticate`, `Allow`); [`catchers`] do the same for guards that failed without a
-//!   `Result` in the handler.
+//! * [`PendingConsent`]: a request guard for the consent page: the pending request named by
+//!   `?oauth_token=` ([RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2)).
+//! * [`ErrorResponse`] turns an error into the core's response (status, form body,
+//!   `WWW-Authenticate`, `Allow`); [`catchers`] do the same for the refusals of these guards
+//!   (and only those: other errors reach Rocket's default or your own catchers,
+//!   [`catchers_over`]).
 //!
 //! A route that takes `Signed` without the fairing cannot launch (a [`Sentinel`]).
 //!
@@ -38,7 +41,7 @@
 //!
 //! #[get("/photos")]
 //! fn photos(who: Signed) -> String {
-//!     format!("hello {}", who.0.user_id().unwrap_or_default())
+//!     format!("hello {}", who.auth.user_id().unwrap_or_default())
 //! }
 //!
 //! # fn stores() -> Stores { unimplemented!() }
@@ -57,15 +60,15 @@
 
 use std::io::Cursor;
 
-use oauth1::request::announces_body;
-use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind, ResourceProtector};
+use oauth1::server::PendingAuthorization;
+use oauth1::{Authenticated, AuthorizationServer, BodyHint, Error, ErrorKind, ResourceProtector, Scope};
 use rocket::data::{ByteUnit, Data, FromData, Limits};
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::form::{Form, FromForm};
 use rocket::http::{Method, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
-use rocket::{Build, Catcher, Ignite, Rocket, Sentinel, catch, catchers as rocket_catchers};
+use rocket::{Build, Catcher, Ignite, Rocket, Sentinel};
 
 pub mod front;
 
@@ -199,7 +202,15 @@ fn fail<T>(req: &Request<'_>, e: Error) -> Outcome<T, Error> {
 
 /// The credential of a header- or query-signed request (a request guard; never reads the body).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Signed(pub Authenticated);
+#[non_exhaustive]
+pub struct Signed {
+    /// Who signed it.
+    pub auth: Authenticated,
+}
+
+fn fairing_missing() -> Error {
+    Error::with_description(ErrorKind::TemporarilyUnavailable, "the OAuth1 fairing is not attached")
+}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for Signed {
@@ -209,15 +220,14 @@ impl<'r> FromRequest<'r> for Signed {
         let cached = req
             .local_cache_async(async {
                 let Some(protector) = req.rocket().state::<ResourceProtector>() else {
-                    return CachedVerification(Err(Error::with_description(
-                        ErrorKind::TemporarilyUnavailable,
-                        "the OAuth1 fairing is not attached",
-                    )));
+                    return CachedVerification(Err(fairing_missing()));
                 };
                 let verified = match to_http(req, Vec::new()) {
                     Ok(http_req) => {
-                        let seen = req.local_cache(|| BodyPresent(false)).0;
-                        protector.verify_head(&http_req, seen || announces_body(http_req.headers())).await
+                        // The fairing peeked at the body: it knows whether there is one.
+                        let hint =
+                            if req.local_cache(|| BodyPresent(false)).0 { BodyHint::Present } else { BodyHint::Empty };
+                        protector.verify_head(&http_req.into_parts().0, hint, Scope::Token).await
                     }
                     Err(e) => Err(e),
                 };
@@ -225,7 +235,7 @@ impl<'r> FromRequest<'r> for Signed {
             })
             .await;
         match &cached.0 {
-            Ok(who) => Outcome::Success(Signed(who.clone())),
+            Ok(auth) => Outcome::Success(Signed { auth: auth.clone() }),
             Err(e) => fail(req, e.clone()),
         }
     }
@@ -234,6 +244,43 @@ impl<'r> FromRequest<'r> for Signed {
 impl Sentinel for Signed {
     fn abort(rocket: &Rocket<Ignite>) -> bool {
         rocket.state::<ResourceProtector>().is_none()
+    }
+}
+
+/// The consent page's pending request, named by `?oauth_token=` (a request guard,
+/// [RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2)): exactly one
+/// `oauth_token`, unknown, expired or already authorized ones refused (the core decides). Its
+/// anti-forgery values are not bound to a session; with sessions, call
+/// [`AuthorizationServer::pending_authorization_at`] in your handler.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct PendingConsent {
+    /// The pending request, with the page's anti-forgery values.
+    pub pending: PendingAuthorization,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for PendingConsent {
+    type Error = Error;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Error> {
+        let Some(server) = req.rocket().state::<AuthorizationServer>() else {
+            return fail(req, fairing_missing());
+        };
+        let pending = match to_http(req, Vec::new()) {
+            Ok(http_req) => server.pending_authorization_at(http_req.uri(), "").await,
+            Err(e) => Err(e),
+        };
+        match pending {
+            Ok(pending) => Outcome::Success(PendingConsent { pending }),
+            Err(e) => fail(req, e),
+        }
+    }
+}
+
+impl Sentinel for PendingConsent {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        rocket.state::<AuthorizationServer>().is_none()
     }
 }
 
@@ -247,30 +294,20 @@ async fn read_body<'r>(req: &'r Request<'_>, data: Data<'r>) -> Result<Vec<u8>, 
     let capped =
         data.open(limit(req)).into_bytes().await.map_err(|_| Error::malformed("the body could not be read"))?;
     if !capped.is_complete() {
-        return Err(Error::with_description(ErrorKind::PayloadTooLarge, "the request body is too large"));
+        return Err(Error::payload_too_large());
     }
     Ok(capped.into_inner())
-}
-
-enum Mode {
-    Token,
-    Consumer,
 }
 
 async fn verify_with_body<'r>(
     req: &'r Request<'_>,
     data: Data<'r>,
-    mode: Mode,
+    scope: Scope,
 ) -> Result<(Authenticated, Vec<u8>), Error> {
-    let protector = req.rocket().state::<ResourceProtector>().ok_or_else(|| {
-        Error::with_description(ErrorKind::TemporarilyUnavailable, "the OAuth1 fairing is not attached")
-    })?;
+    let protector = req.rocket().state::<ResourceProtector>().ok_or_else(fairing_missing)?;
     let body = read_body(req, data).await?;
     let http_req = to_http(req, body)?;
-    let who = match mode {
-        Mode::Token => protector.verify(&http_req).await?,
-        Mode::Consumer => protector.verify_consumer(&http_req).await?,
-    };
+    let who = protector.verify(&http_req, scope).await?;
     Ok((who, http_req.into_body()))
 }
 
@@ -304,7 +341,7 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for SignedForm<T
     type Error = Error;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
-        let result = verify_with_body(req, data, Mode::Token).await;
+        let result = verify_with_body(req, data, Scope::Token).await;
         data_outcome(req, result.and_then(|(auth, body)| Ok(SignedForm { auth, form: parse_form(&body)? })))
     }
 }
@@ -330,7 +367,7 @@ impl<'r> FromData<'r> for SignedBody {
     type Error = Error;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
-        let result = verify_with_body(req, data, Mode::Token).await;
+        let result = verify_with_body(req, data, Scope::Token).await;
         data_outcome(req, result.map(|(auth, body)| SignedBody { auth, body }))
     }
 }
@@ -356,7 +393,7 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for ConsumerForm
     type Error = Error;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
-        let result = verify_with_body(req, data, Mode::Consumer).await;
+        let result = verify_with_body(req, data, Scope::ConsumerOnly).await;
         data_outcome(req, result.and_then(|(auth, body)| Ok(ConsumerForm { auth, form: parse_form(&body)? })))
     }
 }
@@ -394,7 +431,7 @@ impl Sentinel for OAuthRequest {
 pub async fn temporary_credentials(server: &AuthorizationServer, req: &OAuthRequest) -> OAuthResponse {
     OAuthResponse(match &req.0 {
         Ok(r) => server.respond(server.temporary_credentials(r).await),
-        Err(e) => e.to_response(server.config().realm.as_deref()),
+        Err(e) => server.error_response(e),
     })
 }
 
@@ -403,7 +440,7 @@ pub async fn temporary_credentials(server: &AuthorizationServer, req: &OAuthRequ
 pub async fn token_credentials(server: &AuthorizationServer, req: &OAuthRequest) -> OAuthResponse {
     OAuthResponse(match &req.0 {
         Ok(r) => server.respond(server.token_credentials(r).await),
-        Err(e) => e.to_response(server.config().realm.as_deref()),
+        Err(e) => server.error_response(e),
     })
 }
 
@@ -425,54 +462,88 @@ impl<'r> Responder<'r, 'static> for OAuthResponse {
     }
 }
 
-/// An error as the core's response, with the protector's realm on a 401.
+/// An error as the core's response (status, form body, `WWW-Authenticate` with the server's
+/// realm on a 401, `Allow` on a 405): return it from handlers that refuse with a core [`Error`].
 #[derive(Debug, Clone)]
-pub struct Challenge(pub Error);
+pub struct ErrorResponse(pub Error);
 
-impl<'r> Responder<'r, 'static> for Challenge {
+impl<'r> Responder<'r, 'static> for ErrorResponse {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let realm = req.rocket().state::<ResourceProtector>().and_then(ResourceProtector::realm);
         OAuthResponse(self.0.to_response(realm)).respond_to(req)
     }
 }
 
-impl From<Error> for Challenge {
+impl From<Error> for ErrorResponse {
     fn from(e: Error) -> Self {
-        Challenge(e)
+        ErrorResponse(e)
     }
 }
 
-fn stashed_or(req: &Request<'_>, kind: ErrorKind) -> Challenge {
-    Challenge(req.local_cache(|| StashedError(None)).0.clone().unwrap_or_else(|| Error::new(kind)))
+/// The refusal an `oauth1-rocket` guard stashed on this request, if its status is `status`:
+/// for an app's own catcher that answers OAuth refusals itself (see [`catchers_over`]).
+pub fn stashed_error(req: &Request<'_>, status: Status) -> Option<ErrorResponse> {
+    let stashed = req.local_cache(|| StashedError(None)).0.clone()?;
+    (status_of(&stashed) == status).then_some(ErrorResponse(stashed))
 }
 
-#[catch(400)]
-fn bad_request(req: &Request<'_>) -> Challenge {
-    stashed_or(req, ErrorKind::MalformedRequest)
+/// The statuses an `oauth1-rocket` guard fails with.
+const STATUSES: [u16; 6] = [400, 401, 403, 405, 413, 503];
+
+/// A catcher that answers the refusal a guard stashed, and otherwise hands over to `fallback`.
+#[derive(Clone)]
+struct StashedOr {
+    fallback: Box<dyn rocket::catcher::Handler>,
 }
 
-#[catch(401)]
-fn unauthorized(req: &Request<'_>) -> Challenge {
-    stashed_or(req, ErrorKind::InvalidSignature)
+#[rocket::async_trait]
+impl rocket::catcher::Handler for StashedOr {
+    async fn handle<'r>(&self, status: Status, req: &'r Request<'_>) -> rocket::catcher::Result<'r> {
+        match stashed_error(req, status) {
+            Some(refusal) => refusal.respond_to(req),
+            None => self.fallback.handle(status, req).await,
+        }
+    }
 }
 
-#[catch(405)]
-fn method_not_allowed(req: &Request<'_>) -> Challenge {
-    stashed_or(req, ErrorKind::MethodNotAllowed)
-}
-
-#[catch(413)]
-fn too_large(req: &Request<'_>) -> Challenge {
-    stashed_or(req, ErrorKind::PayloadTooLarge)
-}
-
-#[catch(503)]
-fn unavailable(req: &Request<'_>) -> Challenge {
-    stashed_or(req, ErrorKind::TemporarilyUnavailable)
-}
-
-/// Catchers for 400, 401, 405, 413 and 503 that answer with the error a guard stashed (the
-/// core's response), so routes may take `Signed` rather than `Result<Signed, Error>`.
+/// Catchers for the statuses the guards fail with (400, 401, 403, 405, 413, 503). Each answers
+/// with the core's response for the refusal an `oauth1-rocket` guard stashed on the request,
+/// so routes may take [`Signed`] rather than `Result<Signed, Error>`; any other error of that
+/// status (an unrelated guard's 401, a malformed form's 400) gets Rocket's default response,
+/// as if these catchers were not there. To keep your own catchers for these statuses, use
+/// [`catchers_over`].
 pub fn catchers() -> Vec<Catcher> {
-    rocket_catchers![bad_request, unauthorized, method_not_allowed, too_large, unavailable]
+    catchers_over(Vec::new())
+}
+
+/// [`catchers`] over your own: for a status where `app` has a catcher, it answers every error
+/// of that status that is not a stashed OAuth refusal; `app`'s other catchers are returned as
+/// they are. Register the result at one base.
+///
+/// ```
+/// use rocket::{catch, catchers, Request};
+///
+/// #[catch(401)]
+/// fn login_required(_: &Request<'_>) -> &'static str {
+///     "please sign in"
+/// }
+///
+/// let all = oauth1_rocket::catchers_over(catchers![login_required]);
+/// assert_eq!(all.len(), 6);
+/// let _ = rocket::build().register("/", all);
+/// ```
+pub fn catchers_over(app: Vec<Catcher>) -> Vec<Catcher> {
+    let mut app = app;
+    let mut out = Vec::with_capacity(app.len() + STATUSES.len());
+    for code in STATUSES {
+        let fallback = match app.iter().position(|c| c.code == Some(code)) {
+            Some(i) => app.swap_remove(i).handler,
+            None => Catcher::default().handler,
+        };
+        let mut catcher = Catcher::new(code, StashedOr { fallback });
+        catcher.name = Some("oauth1-rocket refusal".into());
+        out.push(catcher);
+    }
+    out.extend(app);
+    out
 }

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use oauth1::sign::SigningMethod;
 use oauth1::signature::Algorithm;
 use oauth1::{AuthorizationServer, Error, Transport};
-use oauth1_rocket::{Challenge, ConsumerForm, OAuth1, OAuthRequest, OAuthResponse, Signed, SignedBody, SignedForm};
+use oauth1_rocket::{
+    ConsumerForm, ErrorResponse, OAuth1, OAuthRequest, OAuthResponse, PendingConsent, Signed, SignedBody, SignedForm,
+};
 use oauth1_tests::{CLIENT, Provider, form, request, rsa_sha1, signer};
 use rocket::http::{Header, Method, Status};
 use rocket::local::asynchronous::Client;
@@ -26,7 +28,7 @@ async fn token(server: &State<AuthorizationServer>, req: OAuthRequest) -> OAuthR
 
 #[get("/user")]
 fn user(who: Signed) -> String {
-    who.0.user_id().unwrap_or_default().to_owned()
+    who.auth.user_id().unwrap_or_default().to_owned()
 }
 
 #[post("/user", data = "<f>")]
@@ -35,8 +37,8 @@ fn user_form(f: SignedForm<HashMap<String, String>>) -> String {
 }
 
 #[get("/result")]
-fn result(who: Result<Signed, Error>) -> Result<String, Challenge> {
-    Ok(who?.0.consumer_key().to_owned())
+fn result(who: Result<Signed, Error>) -> Result<String, ErrorResponse> {
+    Ok(who?.auth.consumer_key().to_owned())
 }
 
 #[post("/body", data = "<b>")]
@@ -89,6 +91,36 @@ impl<'r> FromRequest<'r> for Forward {
     }
 }
 
+/// An unrelated login guard of the app: fails with 401 unless `x-user` is set.
+struct LoggedIn;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for LoggedIn {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        if req.headers().contains("x-user") {
+            Outcome::Success(LoggedIn)
+        } else {
+            Outcome::Error((Status::Unauthorized, ()))
+        }
+    }
+}
+
+#[get("/account")]
+fn account(_user: LoggedIn) -> &'static str {
+    "account"
+}
+
+#[get("/authorize")]
+fn consent_page(consent: PendingConsent) -> String {
+    format!("{} asks for {}", consent.pending.client.name, consent.pending.token)
+}
+
+#[rocket::catch(401)]
+fn login_page() -> &'static str {
+    "please sign in"
+}
+
 #[get("/fwd", rank = 1)]
 fn fwd_first(_who: Signed, _f: Forward) -> &'static str {
     "first"
@@ -106,8 +138,23 @@ fn rocket(p: &Provider) -> Rocket<Build> {
         .mount(
             "/",
             routes![
-                initiate, token, user, user_form, result, body, lti, put_thing, never, fwd_first, fwd_second, m_post,
-                m_put, m_delete, m_patch
+                initiate,
+                token,
+                user,
+                user_form,
+                result,
+                body,
+                lti,
+                put_thing,
+                never,
+                fwd_first,
+                fwd_second,
+                m_post,
+                m_put,
+                m_delete,
+                m_patch,
+                account,
+                consent_page
             ],
         )
         .register("/", oauth1_rocket::catchers())
@@ -183,7 +230,7 @@ async fn request_guard_and_catchers() {
     }
     let r = send(&c, request("GET", "http://localhost/user", None)).await;
     assert_eq!((r.status, form(&r.body)["oauth_problem"].as_str()), (400, "parameter_absent"));
-    // A handler taking Result<Signed, Error> answers with Challenge itself.
+    // A handler taking Result<Signed, Error> answers with ErrorResponse itself.
     let r = send(&c, request("GET", "http://localhost/result", None)).await;
     assert_eq!((r.status, form(&r.body)["error"].as_str()), (400, "missing_required_parameter"));
     let req = signer()
@@ -452,4 +499,50 @@ async fn the_http2_authority_stands_in_for_a_missing_host_header() {
     let res = dispatch("b", "evil.test:8000").await;
     assert_eq!(res.status(), Status::Unauthorized);
     assert_eq!(form(&res.into_bytes().await.unwrap())["error"], "invalid_signature");
+}
+
+#[rocket::async_test]
+async fn catchers_answer_only_what_an_oauth_guard_stashed() {
+    let p = Provider::new().with_token().await;
+    // With the library's catchers only: an unrelated guard's 401 gets Rocket's default page,
+    // not an OAuth error with `WWW-Authenticate: OAuth`.
+    let c = client(&p).await;
+    let r = send(&c, request("GET", "http://localhost/account", None)).await;
+    assert_eq!(r.status, 401);
+    assert!(!r.headers.contains_key("www-authenticate"), "{:?}", r.headers);
+    assert!(!r.text().contains("invalid_signature"), "{}", r.text());
+    // A 404 is never touched.
+    assert_eq!(send(&c, request("GET", "http://localhost/nowhere", None)).await.status, 404);
+
+    // Over the app's own 401 catcher: it answers its own 401s, the OAuth guard's 401 is still
+    // the core's response.
+    let app = rocket::custom(rocket::Config::figment().merge(("log_level", "off")))
+        .attach(OAuth1::fairing(p.server.clone()))
+        .mount("/", routes![user, account])
+        .register("/", oauth1_rocket::catchers_over(rocket::catchers![login_page]));
+    let c = Client::tracked(app).await.unwrap();
+    let r = send(&c, request("GET", "http://localhost/account", None)).await;
+    assert_eq!((r.status, r.text()), (401, "please sign in".to_owned()));
+    let req =
+        signer().token("valid-token", "wrong-secret").sign(request("GET", "http://localhost/user", None)).unwrap();
+    let r = send(&c, req).await;
+    assert_eq!((r.status, form(&r.body)["error"].as_str()), (401, "invalid_signature"));
+    assert_eq!(r.headers["www-authenticate"], "OAuth realm=\"Photos\"");
+}
+
+#[rocket::async_test]
+async fn the_consent_guard_finds_the_pending_request() {
+    let p = Provider::new();
+    let token = p.temporary("oob").await;
+    let c = client(&p).await;
+    let r = send(&c, request("GET", &format!("http://localhost/authorize?oauth_token={token}"), None)).await;
+    assert_eq!((r.status, r.text()), (200, format!("Authlib test client asks for {token}")));
+    let r = send(&c, request("GET", "http://localhost/authorize", None)).await;
+    assert_eq!((r.status, form(&r.body)["error"].as_str()), (400, "missing_required_parameter"));
+    let twice = format!("http://localhost/authorize?oauth_token={token}&oauth_token=other");
+    let r = send(&c, request("GET", &twice, None)).await;
+    assert_eq!((r.status, form(&r.body)["error"].as_str()), (400, "duplicated_oauth_protocol_parameter"));
+    let r = send(&c, request("GET", "http://localhost/authorize?oauth_token=unknown", None)).await;
+    assert_eq!((r.status, form(&r.body)["error"].as_str()), (401, "invalid_token"));
+    assert_eq!(r.headers["www-authenticate"], "OAuth realm=\"Photos\"");
 }

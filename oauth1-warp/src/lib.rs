@@ -49,9 +49,9 @@ use std::sync::Arc;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
-use oauth1::request::{announces_body, is_form};
+use oauth1::request::is_form;
 use oauth1::server::PendingAuthorization;
-use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind, ResourceProtector};
+use oauth1::{Authenticated, AuthorizationServer, BodyHint, Error, ResourceProtector, Scope};
 use warp::host::Authority;
 use warp::http::header::{CONTENT_LENGTH, HOST};
 use warp::http::{HeaderMap, Method, Request, Response};
@@ -65,15 +65,37 @@ pub use serve::{PeerAddr, ServeLimits, serve};
 /// The default body limit for form-reading filters: 64 KiB.
 pub const DEFAULT_BODY_LIMIT: u64 = 64 * 1024;
 
-/// An OAuth refusal as a warp rejection. [`recover`] turns it into the core's response.
+/// An OAuth refusal as a warp rejection; [`recover`] turns it into the core's response. Build
+/// one from a core [`Error`] to refuse from your own handlers and filters the same way.
+///
+/// ```
+/// use oauth1::{Error, ErrorKind};
+/// let rejection: warp::Rejection = oauth1_warp::Rejected::new(Error::new(ErrorKind::InvalidToken)).with_realm("Photos").into();
+/// assert!(rejection.find::<oauth1_warp::Rejected>().is_some());
+/// ```
 #[derive(Debug)]
 pub struct Rejected {
-    /// What the core refused.
-    pub error: Error,
+    error: Error,
     realm: Option<Arc<str>>,
 }
 
 impl Rejected {
+    /// A refusal with `error` (no realm in `WWW-Authenticate` until [`with_realm`](Self::with_realm)).
+    pub fn new(error: Error) -> Self {
+        Rejected { error, realm: None }
+    }
+
+    /// The realm of `WWW-Authenticate` on a 401.
+    pub fn with_realm(mut self, realm: impl Into<Arc<str>>) -> Self {
+        self.realm = Some(realm.into());
+        self
+    }
+
+    /// What the core refused.
+    pub fn error(&self) -> &Error {
+        &self.error
+    }
+
     /// The response for this refusal.
     pub fn to_response(&self) -> Response<Vec<u8>> {
         self.error.to_response(self.realm.as_deref())
@@ -92,9 +114,7 @@ pub async fn recover(err: Rejection) -> Result<warp::reply::Response, Rejection>
         return Ok(r.to_response().into_response());
     }
     if err.find::<warp::reject::PayloadTooLarge>().is_some() {
-        return Ok(Error::with_description(ErrorKind::PayloadTooLarge, "the request body is too large")
-            .to_response(None)
-            .into_response());
+        return Ok(Error::payload_too_large().to_response(None).into_response());
     }
     Err(err)
 }
@@ -127,7 +147,7 @@ fn request_head() -> impl Filter<Extract = (Method, String, HeaderMap), Error = 
     .untuple_one()
 }
 
-fn build(method: Method, target: String, headers: HeaderMap, body: Bytes) -> Result<Request<Bytes>, Error> {
+fn build<B>(method: Method, target: String, headers: HeaderMap, body: B) -> Result<Request<B>, Error> {
     let mut req = Request::builder()
         .method(method)
         .uri(target)
@@ -137,16 +157,8 @@ fn build(method: Method, target: String, headers: HeaderMap, body: Bytes) -> Res
     Ok(req)
 }
 
-/// Whether the request may have a body, for filters that never read it. warp does not let a
-/// filter look at the body without taking it, so this goes by the headers, failing closed:
-/// `Transfer-Encoding` or a `Content-Length` other than 0 announce one, and a form without
-/// `Content-Length` may have one (HTTP/2 sends bodies without either header).
-fn body_may_be_present(headers: &HeaderMap) -> bool {
-    announces_body(headers) || (is_form(headers) && !headers.contains_key(CONTENT_LENGTH))
-}
-
 fn too_large() -> Rejection {
-    reject(Error::with_description(ErrorKind::PayloadTooLarge, "the request body is too large"), None)
+    reject(Error::payload_too_large(), None)
 }
 
 /// Reads the whole body, counting as it goes: 413 as soon as it passes `limit` (a declared
@@ -229,39 +241,30 @@ pub fn token_credentials(
 /// ([RFC 5849 §3](https://www.rfc-editor.org/rfc/rfc5849#section-3)). Never reads the body;
 /// fails closed when the request carries a form body, or may carry one: a form type without
 /// `Content-Length` (HTTP/2, chunked) counts as a body, since warp cannot tell without reading
-/// it (use [`protected_form`], or send `Content-Length: 0`).
+/// it ([`BodyHint::FromHeaders`]; use [`protected_form`], or send `Content-Length: 0`).
 pub fn protected(protector: ResourceProtector) -> impl Filter<Extract = (Authenticated,), Error = Rejection> + Clone {
     request_head().and_then(move |method, target, headers| {
         let protector = protector.clone();
         async move {
-            let body_present = body_may_be_present(&headers);
-            let req = build(method, target, headers, Bytes::new()).map_err(|e| reject(e, protector.realm()))?;
-            protector.verify_head(&req, body_present).await.map_err(|e| reject(e, protector.realm()))
+            let (head, ()) = build(method, target, headers, ()).map_err(|e| reject(e, protector.realm()))?.into_parts();
+            protector
+                .verify_head(&head, BodyHint::FromHeaders, Scope::Token)
+                .await
+                .map_err(|e| reject(e, protector.realm()))
         }
     })
-}
-
-/// Which verification a body-reading filter runs.
-#[derive(Clone, Copy)]
-enum Mode {
-    Token,
-    Consumer,
 }
 
 fn verified_with_body(
     protector: ResourceProtector,
     limit: u64,
-    mode: Mode,
+    scope: Scope,
 ) -> impl Filter<Extract = (Authenticated, Bytes), Error = Rejection> + Clone {
     request_with_body(limit, false)
         .and_then(move |req: Request<Bytes>| {
             let protector = protector.clone();
             async move {
-                let verified = match mode {
-                    Mode::Token => protector.verify(&req).await,
-                    Mode::Consumer => protector.verify_consumer(&req).await,
-                };
-                let who = verified.map_err(|e| reject(e, protector.realm()))?;
+                let who = protector.verify(&req, scope).await.map_err(|e| reject(e, protector.realm()))?;
                 Ok::<_, Rejection>((who, req.into_body()))
             }
         })
@@ -275,7 +278,7 @@ pub fn protected_form(
     protector: ResourceProtector,
     limit: u64,
 ) -> impl Filter<Extract = (Authenticated, Bytes), Error = Rejection> + Clone {
-    verified_with_body(protector, limit, Mode::Token)
+    verified_with_body(protector, limit, Scope::Token)
 }
 
 /// A consumer-only (two-legged, LTI 1.1) request: no token. Extracts the credential and the
@@ -284,31 +287,23 @@ pub fn consumer_only(
     protector: ResourceProtector,
     limit: u64,
 ) -> impl Filter<Extract = (Authenticated, Bytes), Error = Rejection> + Clone {
-    verified_with_body(protector, limit, Mode::Consumer)
+    verified_with_body(protector, limit, Scope::ConsumerOnly)
 }
 
 /// The pending request named by `?oauth_token=`, for the consent page
-/// ([RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2)).
+/// ([RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2)); its anti-forgery
+/// values are not bound to a session (with sessions, call
+/// [`AuthorizationServer::pending_authorization_at`] in your handler). Refusals carry the
+/// server's realm.
 pub fn pending_authorization(
     server: AuthorizationServer,
 ) -> impl Filter<Extract = (PendingAuthorization,), Error = Rejection> + Clone {
-    warp::query::<Vec<(String, String)>>().or(warp::any().map(Vec::new)).unify().and_then(
-        move |query: Vec<(String, String)>| {
-            let server = server.clone();
-            async move {
-                let mut tokens = query.iter().filter(|(n, _)| n == "oauth_token");
-                let token = match (tokens.next(), tokens.next()) {
-                    (Some((_, t)), None) => t.clone(),
-                    (None, _) => return Err(reject(Error::missing("oauth_token"), None)),
-                    (Some(_), Some(_)) => {
-                        return Err(reject(
-                            Error::with_description(ErrorKind::DuplicatedParameter, "duplicated \"oauth_token\""),
-                            None,
-                        ));
-                    }
-                };
-                server.pending_authorization(&token).await.map_err(|e| reject(e, None))
-            }
-        },
-    )
+    request_head().and_then(move |method, target, headers| {
+        let server = server.clone();
+        async move {
+            let realm = server.config().realm();
+            let (head, ()) = build(method, target, headers, ()).map_err(|e| reject(e, realm))?.into_parts();
+            server.pending_authorization_at(&head.uri, "").await.map_err(|e| reject(e, realm))
+        }
+    })
 }

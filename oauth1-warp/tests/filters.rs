@@ -189,10 +189,32 @@ async fn pending_authorization_filter() {
     assert_eq!(res.status(), 400);
     let res = warp::test::request().path("/authorize?oauth_token=nope").reply(&filter).await;
     assert_eq!(res.status(), 401);
-    let req = signer().callback("oob").sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
-    let token = form(p.server.temporary_credentials(&req).await.unwrap().body())["oauth_token"].clone();
+    // The refusal carries the server's realm.
+    assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
+    let token = p.temporary("oob").await;
     let res = warp::test::request().path(&format!("/authorize?oauth_token={token}")).reply(&filter).await;
     assert_eq!((res.status().as_u16(), body_text(&res)), (200, "Authlib test client".to_owned()));
+    let twice = format!("/authorize?oauth_token={token}&oauth_token={token}");
+    let res = warp::test::request().path(&twice).reply(&filter).await;
+    assert_eq!(
+        (res.status().as_u16(), form(res.body())["error"].as_str()),
+        (400, "duplicated_oauth_protocol_parameter")
+    );
+}
+
+/// A handler refuses with a core error the way the filters do.
+#[tokio::test]
+async fn handlers_reject_with_core_errors() {
+    let filter = warp::path("admin")
+        .and_then(|| async {
+            Err::<String, _>(warp::reject::custom(
+                oauth1_warp::Rejected::new(oauth1::Error::invalid_token()).with_realm("Photos"),
+            ))
+        })
+        .recover(oauth1_warp::recover);
+    let res = warp::test::request().path("/admin").reply(&filter).await;
+    assert_eq!((res.status().as_u16(), form(res.body())["error"].as_str()), (401, "invalid_token"));
+    assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
 }
 
 #[tokio::test]

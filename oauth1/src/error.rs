@@ -199,10 +199,16 @@ impl Error {
         Error::with_description(ErrorKind::MalformedRequest, description)
     }
 
-    /// `"<name>"` has a value this provider does not accept (400 `invalid_request`,
-    /// `oauth_parameters_rejected=<name>`); `what` says why, e.g. `is too long`.
-    pub fn invalid_value(name: &'static str, what: &'static str) -> Self {
-        Error::with_description(ErrorKind::InvalidParameter, format!("\"{name}\" {what}"))
+    /// `Invalid "<name>" value`: a value this provider does not accept (400
+    /// `invalid_request`, `oauth_parameters_rejected=<name>`).
+    pub fn invalid_value(name: &'static str) -> Self {
+        Error::with_description(ErrorKind::InvalidParameter, format!("Invalid \"{name}\" value"))
+            .with_advice(Advice::ParameterRejected(name.into()))
+    }
+
+    /// `"<name>" is too long`: over the bound of a stored value (400 `invalid_request`).
+    pub fn too_long(name: &'static str) -> Self {
+        Error::with_description(ErrorKind::InvalidParameter, format!("\"{name}\" is too long"))
             .with_advice(Advice::ParameterRejected(name.into()))
     }
 
@@ -213,11 +219,10 @@ impl Error {
             .with_advice(Advice::ParameterRejected(name))
     }
 
-    /// `"<name>"` came more than once, or in more than one transport (400).
-    pub fn duplicated(name: impl Into<Cow<'static, str>>) -> Self {
-        let name = name.into();
-        Error::with_description(ErrorKind::DuplicatedParameter, format!("duplicated \"{name}\""))
-            .with_advice(Advice::ParameterRejected(name))
+    /// `duplicated "<name>" in parameters`: a protocol parameter came more than once, or in
+    /// more than one transport (400, Authlib's wording).
+    pub fn duplicated(name: &str) -> Self {
+        Error::with_description(ErrorKind::DuplicatedParameter, format!("duplicated \"{name}\" in parameters"))
     }
 
     /// The `oauth_token` is unknown, expired, of another client or already used (401

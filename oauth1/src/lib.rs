@@ -19,7 +19,10 @@
 //! * [`server::AuthorizationServer`]: temporary credentials (§2.1), resource-owner
 //!   authorization (§2.2) and token credentials (§2.3);
 //! * [`server::ResourceProtector`]: protected resources (§3), including consumer-only
-//!   (two-legged, LTI 1.1) requests and `oauth_body_hash`.
+//!   (two-legged, LTI 1.1) requests and `oauth_body_hash`. Adapters call
+//!   [`ResourceProtector::verify`] with the whole request or
+//!   [`ResourceProtector::verify_head`] with its head, in a [`Scope`]: the type says
+//!   whether the body was read.
 //!
 //! ```
 //! use oauth1::{ParseOptions, SignedRequest};
@@ -64,6 +67,6 @@ pub mod store;
 pub use error::{Error, ErrorKind};
 pub use origin::Origin;
 pub use request::{BaseString, ParseOptions, SignedRequest, Transport};
-pub use server::{Authenticated, AuthorizationServer, Config, ResourceProtector};
+pub use server::{Authenticated, AuthorizationServer, BodyHint, Config, ResourceProtector, Scope};
 pub use signature::{Secret, SignatureMethod, SignatureMethods};
 pub use store::Stores;

@@ -12,11 +12,14 @@
 //!   ([RFC 5849 §3.3](https://www.rfc-editor.org/rfc/rfc5849#section-3.3)).
 //!
 //! A [`StoreError`] is answered with 503 and never turns into acceptance.
+//!
+//! Implement the traits with [`async_trait`](crate::store::async_trait) (re-exported here, so
+//! a store needs no dependency of its own for it).
 
 use std::fmt;
 use std::sync::Arc;
 
-use async_trait::async_trait;
+pub use async_trait::async_trait;
 
 use crate::signature::{RsaPublicKey, Secret};
 
@@ -405,12 +408,53 @@ pub struct Stores {
 }
 
 impl Stores {
+    /// For a resource server that only verifies requests ([RFC 5849 §3](https://www.rfc-editor.org/rfc/rfc5849#section-3)):
+    /// clients, token credentials and nonces. It has no temporary credentials; the
+    /// authorization-server endpoints of a server built on these stores answer 503.
+    pub fn resource_only(
+        clients: Arc<dyn ClientStore>,
+        tokens: Arc<dyn TokenCredentialStore>,
+        nonces: Arc<dyn NonceStore>,
+    ) -> Self {
+        Stores { clients, temporary: Arc::new(NoTemporaryCredentials), tokens, nonces }
+    }
+
     /// All four roles played by one store.
     pub fn single<S>(store: Arc<S>) -> Self
     where
         S: ClientStore + TemporaryCredentialStore + TokenCredentialStore + NonceStore + 'static,
     {
         Stores { clients: store.clone(), temporary: store.clone(), tokens: store.clone(), nonces: store }
+    }
+}
+
+/// The temporary-credential store of [`Stores::resource_only`]: every operation fails.
+struct NoTemporaryCredentials;
+
+#[derive(Debug)]
+struct NoTemporaryStore;
+
+impl fmt::Display for NoTemporaryStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("this provider has no temporary-credential store (Stores::resource_only)")
+    }
+}
+
+impl std::error::Error for NoTemporaryStore {}
+
+#[async_trait]
+impl TemporaryCredentialStore for NoTemporaryCredentials {
+    async fn create_temporary(&self, _: TemporaryCredentials) -> Result<(), StoreError> {
+        Err(StoreError::backend(NoTemporaryStore))
+    }
+    async fn temporary(&self, _: &str) -> Result<Option<TemporaryCredentials>, StoreError> {
+        Err(StoreError::backend(NoTemporaryStore))
+    }
+    async fn authorize_temporary(&self, _: &str, _: Authorization) -> Result<AuthorizeOutcome, StoreError> {
+        Err(StoreError::backend(NoTemporaryStore))
+    }
+    async fn take_temporary(&self, _: &str) -> Result<Option<TemporaryCredentials>, StoreError> {
+        Err(StoreError::backend(NoTemporaryStore))
     }
 }
 

@@ -14,6 +14,7 @@
 //! the timed loop holds nothing but verifications, like its baseline's loop.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+use oauth1::server::Scope;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -40,7 +41,7 @@ fn verify_pool(b: &mut Bencher<'_>, pool: &[http::Request<Vec<u8>>], fresh: impl
             let pass = left.min(pool.len());
             let started = Instant::now();
             for req in pool.iter().take(pass) {
-                ready(p.verify(black_box(req))).unwrap();
+                ready(p.verify(black_box(req), Scope::Token)).unwrap();
             }
             timed += started.elapsed();
             left -= pass;

@@ -16,6 +16,7 @@
 //! measured; their ratio is the benchmarks' ratio counted in instructions.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+use oauth1::server::Scope;
 use std::hint::black_box;
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -26,7 +27,7 @@ use sha1::Sha1;
 #[inline(never)]
 fn verify_all(protector: &oauth1::ResourceProtector, reqs: &[http::Request<Vec<u8>>]) {
     for r in reqs {
-        ready(protector.verify(r)).unwrap();
+        ready(protector.verify(r, Scope::Token)).unwrap();
     }
 }
 

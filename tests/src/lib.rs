@@ -88,6 +88,13 @@ impl Provider {
             .unwrap();
         self
     }
+
+    /// Temporary credentials for the test client with `callback`: their `oauth_token`.
+    pub async fn temporary(&self, callback: &str) -> String {
+        let req = signer().callback(callback).sign(request("POST", "http://localhost/oauth/initiate", None)).unwrap();
+        let res = self.server.temporary_credentials(&req).await.unwrap();
+        form(res.body())["oauth_token"].clone()
+    }
 }
 
 impl Default for Provider {

@@ -2,6 +2,7 @@
 //! time): a protected request on the memory store, Appendix A, header transport.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+use oauth1::server::Scope;
 use oauth1_tests::{Provider, request, signer};
 
 #[global_allocator]
@@ -23,13 +24,13 @@ fn allocations_per_verification() {
     };
     // Warm up (first-use allocations of maps and shards).
     for n in 0..64 {
-        rt.block_on(protector.verify(&sign(n))).unwrap();
+        rt.block_on(protector.verify(&sign(n), Scope::Token)).unwrap();
     }
     let mut counts = Vec::new();
     for n in 64..80 {
         let req = sign(n);
         let before = dhat::HeapStats::get();
-        rt.block_on(protector.verify(&req)).unwrap();
+        rt.block_on(protector.verify(&req, Scope::Token)).unwrap();
         let after = dhat::HeapStats::get();
         counts.push(after.total_blocks - before.total_blocks);
     }

@@ -2,6 +2,7 @@
 //! re-expressed against our API, the validation order, the defects we fix, and races.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
 
+use oauth1::server::{BodyHint, Scope};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -288,7 +289,7 @@ async fn a1_unknown_tokens() {
     assert_eq!(p.server.deny("a", &proof).await.unwrap_err().code(), "invalid_consent");
     assert_eq!(p.server.pending_authorization("a").await.unwrap_err().code(), "invalid_token");
     // An unknown token with a proof issued for it (a server with the same key).
-    let other = oauth1::consent::AntiForgery::issue(&p.server.config().consent_key, "a", "");
+    let other = oauth1::consent::AntiForgery::issue(p.server.config().consent_key(), "a", "");
     assert_eq!(p.server.grant("a", "1", &other.proof()).await.unwrap_err().code(), "invalid_token");
     assert_eq!(p.server.deny("a", &other.proof()).await.unwrap_err().code(), "invalid_token");
 }
@@ -547,23 +548,29 @@ async fn temporary_credentials_expire() {
 async fn r1_required_parameters() {
     let p = Provider::new().with_token().await;
     let rp = p.server.resource_protector();
-    let e = rp.verify(&request("GET", USER, None)).await.unwrap_err();
+    let e = rp.verify(&request("GET", USER, None), Scope::Token).await.unwrap_err();
     assert!(e.description().unwrap().contains("oauth_consumer_key"));
-    let e = rp.verify(&request("GET", "http://localhost/user?oauth_consumer_key=client", None)).await.unwrap_err();
+    let e = rp
+        .verify(&request("GET", "http://localhost/user?oauth_consumer_key=client", None), Scope::Token)
+        .await
+        .unwrap_err();
     assert!(e.description().unwrap().contains("oauth_token"));
     let e = rp
-        .verify(&request("GET", "http://localhost/user?oauth_consumer_key=client&oauth_token=valid-token", None))
+        .verify(
+            &request("GET", "http://localhost/user?oauth_consumer_key=client&oauth_token=valid-token", None),
+            Scope::Token,
+        )
         .await
         .unwrap_err();
     assert!(e.description().unwrap().contains("oauth_timestamp"));
     let req = signer().token("a", "x").sign(request("GET", USER, None)).unwrap();
-    assert_eq!(rp.verify(&req).await.unwrap_err().code(), "invalid_token");
+    assert_eq!(rp.verify(&req, Scope::Token).await.unwrap_err().code(), "invalid_token");
     let req = oauth1::sign::Signer::new("a", "x")
         .timestamp(NOW)
         .token("valid-token", "valid-token-secret")
         .sign(request("GET", USER, None))
         .unwrap();
-    assert_eq!(rp.verify(&req).await.unwrap_err().code(), "invalid_client");
+    assert_eq!(rp.verify(&req, Scope::Token).await.unwrap_err().code(), "invalid_client");
 }
 
 #[tokio::test]
@@ -578,19 +585,19 @@ async fn r2_r3_r4_methods_and_replay() {
             .parse()
             .unwrap(),
     );
-    let who = rp.verify(&req).await.unwrap();
+    let who = rp.verify(&req, Scope::Token).await.unwrap();
     assert_eq!((who.consumer_key(), who.user_id(), who.token()), (CLIENT, Some("1"), Some("valid-token")));
     let h = req.headers()["authorization"].to_str().unwrap().replace("valid-token-secret", "invalid");
     req.headers_mut().insert("authorization", h.parse().unwrap());
-    assert_eq!(rp.verify(&req).await.unwrap_err().code(), "invalid_signature");
+    assert_eq!(rp.verify(&req, Scope::Token).await.unwrap_err().code(), "invalid_signature");
     // R3a, R3b.
     let req = signer()
         .token("valid-token", "valid-token-secret")
         .nonce("hmac-sha1-nonce")
         .sign(request("GET", USER, None))
         .unwrap();
-    assert!(rp.verify(&req).await.is_ok());
-    let e = rp.verify(&req).await.unwrap_err();
+    assert!(rp.verify(&req, Scope::Token).await.is_ok());
+    let e = rp.verify(&req, Scope::Token).await.unwrap_err();
     assert_eq!(e.code(), "invalid_nonce");
     let res = rp.error_response(&e);
     assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
@@ -604,8 +611,8 @@ async fn r2_r3_r4_methods_and_replay() {
     let mut tampered = req.clone();
     let h = req.headers()["authorization"].to_str().unwrap().replace("rsa-sha1-nonce", "alt-sha1-nonce");
     tampered.headers_mut().insert("authorization", h.parse().unwrap());
-    assert_eq!(rp.verify(&tampered).await.unwrap_err().code(), "invalid_signature");
-    assert!(rp.verify(&req).await.is_ok());
+    assert_eq!(rp.verify(&tampered, Scope::Token).await.unwrap_err().code(), "invalid_signature");
+    assert!(rp.verify(&req, Scope::Token).await.is_ok());
 }
 
 #[tokio::test]
@@ -627,7 +634,7 @@ async fn every_transport_and_method_is_accepted() {
                 .transport(transport)
                 .sign(request("POST", "http://localhost/user?file=vacation.jpg&size=original", Some("a=1&a=2")))
                 .unwrap();
-            let who = rp.verify(&req).await.unwrap_or_else(|e| panic!("{transport:?} {method:?}: {e}"));
+            let who = rp.verify(&req, Scope::Token).await.unwrap_or_else(|e| panic!("{transport:?} {method:?}: {e}"));
             assert_eq!(who.signature_method(), method.name());
         }
     }
@@ -642,10 +649,10 @@ async fn tokens_are_bound_to_their_client_and_revocable() {
         .token("valid-token", "valid-token-secret")
         .sign(request("GET", USER, None))
         .unwrap();
-    assert_eq!(rp.verify(&req).await.unwrap_err().code(), "invalid_token");
+    assert_eq!(rp.verify(&req, Scope::Token).await.unwrap_err().code(), "invalid_token");
     assert!(p.store.revoke_token("valid-token").await.unwrap());
     let req = signer().token("valid-token", "valid-token-secret").sign(request("GET", USER, None)).unwrap();
-    assert_eq!(rp.verify(&req).await.unwrap_err().code(), "invalid_token");
+    assert_eq!(rp.verify(&req, Scope::Token).await.unwrap_err().code(), "invalid_token");
 }
 
 #[tokio::test]
@@ -662,14 +669,14 @@ async fn consumer_only_requests() {
             Some("lti_message_type=basic-lti-launch-request&user_id=42"),
         ))
         .unwrap();
-    let who = rp.verify_consumer(&req).await.unwrap();
+    let who = rp.verify(&req, Scope::ConsumerOnly).await.unwrap();
     assert_eq!((who.consumer_key(), who.token(), who.user_id()), (CLIENT, None, None));
-    assert_eq!(rp.verify_consumer(&req).await.unwrap_err().code(), "invalid_nonce");
+    assert_eq!(rp.verify(&req, Scope::ConsumerOnly).await.unwrap_err().code(), "invalid_nonce");
     // Token-less requests are not accepted where a token is required, and vice versa.
     let req = signer().sign(request("GET", USER, None)).unwrap();
-    assert_eq!(rp.verify(&req).await.unwrap_err().code(), "missing_required_parameter");
+    assert_eq!(rp.verify(&req, Scope::Token).await.unwrap_err().code(), "missing_required_parameter");
     let req = signer().token("t", "s").sign(request("GET", USER, None)).unwrap();
-    assert_eq!(rp.verify_consumer(&req).await.unwrap_err().code(), "unsupported_parameter");
+    assert_eq!(rp.verify(&req, Scope::ConsumerOnly).await.unwrap_err().code(), "unsupported_parameter");
 }
 
 #[tokio::test]
@@ -683,21 +690,19 @@ async fn body_hash_is_checked() {
             .unwrap()
     };
     let req = signer().token("valid-token", "valid-token-secret").body_hash(true).sign(json(r#"{"a":1}"#)).unwrap();
-    assert!(rp.verify(&req).await.is_ok());
+    assert!(rp.verify(&req, Scope::Token).await.is_ok());
     let mut tampered =
         signer().token("valid-token", "valid-token-secret").body_hash(true).sign(json(r#"{"a":1}"#)).unwrap();
     *tampered.body_mut() = br#"{"a":2}"#.to_vec();
-    let e = rp.verify(&tampered).await.unwrap_err();
+    let e = rp.verify(&tampered, Scope::Token).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_signature"));
     // Required: a non-form body without a hash is refused.
-    let strict = Provider::with_config(|mut c| {
-        c.require_body_hash = true;
-        c
-    })
-    .with_token()
-    .await;
+    let strict = Provider::with_config(|c| c.require_body_hash(true)).with_token().await;
     let req = signer().token("valid-token", "valid-token-secret").sign(json("{}")).unwrap();
-    assert_eq!(strict.server.resource_protector().verify(&req).await.unwrap_err().code(), "missing_required_parameter");
+    assert_eq!(
+        strict.server.resource_protector().verify(&req, Scope::Token).await.unwrap_err().code(),
+        "missing_required_parameter"
+    );
 }
 
 #[tokio::test]
@@ -707,12 +712,13 @@ async fn header_only_verification_fails_closed_on_form_bodies() {
     let req = signer().token("valid-token", "valid-token-secret").sign(request("POST", USER, Some("a=1"))).unwrap();
     let mut with_length = req.clone();
     with_length.headers_mut().insert("content-length", "3".parse().unwrap());
-    assert_eq!(rp.verify_unread_body(&with_length).await.unwrap_err().status(), 400);
+    let head = |req: &http::Request<Vec<u8>>| req.clone().into_parts().0;
+    assert_eq!(rp.verify_head(&head(&with_length), BodyHint::Empty, Scope::Token).await.unwrap_err().status(), 400);
     let req = signer()
         .token("valid-token", "valid-token-secret")
         .sign(request("GET", "http://localhost/user?x=1", None))
         .unwrap();
-    assert!(rp.verify_unread_body(&req).await.is_ok());
+    assert!(rp.verify_head(&head(&req), BodyHint::Empty, Scope::Token).await.is_ok());
 }
 
 #[tokio::test]
@@ -728,9 +734,9 @@ async fn unauthenticated_requests_do_not_burn_nonces() {
         .nonce("n1")
         .sign(request("GET", USER, None))
         .unwrap();
-    assert_eq!(rp.verify(&bad).await.unwrap_err().code(), "invalid_signature");
+    assert_eq!(rp.verify(&bad, Scope::Token).await.unwrap_err().code(), "invalid_signature");
     assert_eq!(p.store.nonce_count(), 0);
-    assert!(rp.verify(&good).await.is_ok());
+    assert!(rp.verify(&good, Scope::Token).await.is_ok());
 }
 
 #[tokio::test]
@@ -747,8 +753,8 @@ async fn unknown_consumer_and_bad_signature_look_alike() {
         .token("valid-token", "valid-token-secret")
         .sign(request("GET", USER, None))
         .unwrap();
-    let a = rp.error_response(&rp.verify(&unknown).await.unwrap_err());
-    let b = rp.error_response(&rp.verify(&bad_sig).await.unwrap_err());
+    let a = rp.error_response(&rp.verify(&unknown, Scope::Token).await.unwrap_err());
+    let b = rp.error_response(&rp.verify(&bad_sig, Scope::Token).await.unwrap_err());
     assert_eq!(a.status(), b.status());
     let keys = |r: &http::Response<Vec<u8>>| {
         let mut k: Vec<String> = form(r.body()).into_keys().collect();
@@ -783,11 +789,29 @@ async fn a_failing_store_is_503_never_acceptance() {
     let config = Config::default().with_clock(p.clock.clone());
     let server = AuthorizationServer::new(stores, config);
     let req = signer().token("valid-token", "valid-token-secret").sign(request("GET", USER, None)).unwrap();
-    let e = server.resource_protector().verify(&req).await.unwrap_err();
+    let e = server.resource_protector().verify(&req, Scope::Token).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (503, "temporarily_unavailable"));
+    // The store's own message stays in the error's cause, for logs; the client never sees it.
+    let body = String::from_utf8(server.error_response(&e).into_body()).unwrap();
+    assert!(!body.contains("connection refused"), "{body}");
+    let cause = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_default();
+    assert!(cause.contains("connection refused"), "{cause}");
     let req = signer().callback("oob").sign(request("POST", INITIATE, None)).unwrap();
     assert_eq!(server.temporary_credentials(&req).await.unwrap_err().status(), 503);
     assert_eq!(p.store.temporary_count(), 0, "nothing was issued");
+}
+
+/// A resource server needs no temporary-credential store: protected requests verify, and the
+/// authorization endpoints it does not serve answer 503.
+#[tokio::test]
+async fn a_resource_server_needs_no_temporary_credential_store() {
+    let p = Provider::new().with_token().await;
+    let stores = Stores::resource_only(p.store.clone(), p.store.clone(), p.store.clone());
+    let server = AuthorizationServer::new(stores, Config::default().with_clock(p.clock.clone()));
+    let req = signer().token("valid-token", "valid-token-secret").sign(request("GET", USER, None)).unwrap();
+    assert_eq!(server.resource_protector().verify(&req, Scope::Token).await.unwrap().user_id(), Some("1"));
+    let req = signer().callback("oob").sign(request("POST", INITIATE, None)).unwrap();
+    assert_eq!(server.temporary_credentials(&req).await.unwrap_err().status(), 503);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -798,7 +822,7 @@ async fn the_same_request_sixty_four_times_is_accepted_once() {
     let tasks: Vec<_> = (0..64)
         .map(|_| {
             let (rp, req) = (rp.clone(), req.clone());
-            tokio::spawn(async move { rp.verify(&req).await.is_ok() })
+            tokio::spawn(async move { rp.verify(&req, Scope::Token).await.is_ok() })
         })
         .collect();
     assert_eq!(winners(tasks).await, 1, "exactly one of the racing tasks wins");
@@ -840,7 +864,7 @@ async fn three_legged_flow() {
         .token(&f["oauth_token"], &f["oauth_token_secret"])
         .sign(request("GET", "http://localhost/photos?file=vacation.jpg", None))
         .unwrap();
-    let who = p.server.resource_protector().verify(&req).await.unwrap();
+    let who = p.server.resource_protector().verify(&req, Scope::Token).await.unwrap();
     assert_eq!(who.user_id(), Some("alice"));
 }
 
@@ -858,20 +882,18 @@ async fn authenticated_reports_the_interop_fallback() {
         req
     };
     let p = Provider::new().with_token().await;
-    let who = p.server.resource_protector().verify(&sign()).await.unwrap();
+    let who = p.server.resource_protector().verify(&sign(), Scope::Token).await.unwrap();
     assert!(who.interop_fallback());
     assert_eq!((who.user_id(), who.client().consumer_key.as_str()), (Some("1"), CLIENT));
     assert_eq!(who.token_credentials().map(|t| t.token.as_str()), Some("valid-token"));
 
     let plain = signer().token("valid-token", "valid-token-secret").sign(request("GET", USER, None)).unwrap();
-    assert!(!p.server.resource_protector().verify(&plain).await.unwrap().interop_fallback());
+    assert!(!p.server.resource_protector().verify(&plain, Scope::Token).await.unwrap().interop_fallback());
 
-    let strict = Provider::with_config(|c| {
-        let mut c = c;
-        c.interop_fallback = oauth1::signature::InteropFallback::Off;
-        c
-    })
-    .with_token()
-    .await;
-    assert_eq!(strict.server.resource_protector().verify(&sign()).await.unwrap_err().code(), "invalid_signature");
+    let strict =
+        Provider::with_config(|c| c.with_interop_fallback(oauth1::signature::InteropFallback::Off)).with_token().await;
+    assert_eq!(
+        strict.server.resource_protector().verify(&sign(), Scope::Token).await.unwrap_err().code(),
+        "invalid_signature"
+    );
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
 
 use oauth1::server::Grant;
+use oauth1::server::Scope;
 use oauth1_tests::*;
 
 const INITIATE: &str = "http://localhost/oauth/initiate";
@@ -44,14 +45,14 @@ async fn a_session_that_signs_its_callback_everywhere_is_served() {
         signer().callback(callback).verifier(verifier).token(&access["oauth_token"], &access["oauth_token_secret"]);
     let req = session.clone().sign(request("GET", PHOTOS, None)).unwrap();
     let protector = p.server.resource_protector();
-    assert_eq!(protector.verify(&req).await.unwrap().user_id(), Some("alice"));
+    assert_eq!(protector.verify(&req, Scope::Token).await.unwrap().user_id(), Some("alice"));
     // The ignored parameters are still signed: changing one breaks the signature.
     let req = session.clone().sign(request("GET", PHOTOS, None)).unwrap();
     let tampered = with_header_value(&req, "oauth_callback", "https%3A%2F%2Fevil.example%2F");
-    assert_eq!(protector.verify(&tampered).await.unwrap_err().code(), "invalid_signature");
+    assert_eq!(protector.verify(&tampered, Scope::Token).await.unwrap_err().code(), "invalid_signature");
     let tampered = with_header_value(&req, "oauth_verifier", "guess");
-    assert_eq!(protector.verify(&tampered).await.unwrap_err().code(), "invalid_signature");
-    assert!(protector.verify(&req).await.is_ok(), "the failed attempts did not burn the nonce");
+    assert_eq!(protector.verify(&tampered, Scope::Token).await.unwrap_err().code(), "invalid_signature");
+    assert!(protector.verify(&req, Scope::Token).await.is_ok(), "the failed attempts did not burn the nonce");
 }
 
 /// The callback of the token request is not used for anything: the verifier still goes
@@ -85,18 +86,18 @@ async fn what_changes_meaning_is_still_refused() {
         .param("oauth_session_handle", "h")
         .sign(request("GET", PHOTOS, None))
         .unwrap();
-    assert_eq!(protector.verify(&req).await.unwrap_err().code(), "unsupported_parameter");
+    assert_eq!(protector.verify(&req, Scope::Token).await.unwrap_err().code(), "unsupported_parameter");
     let req = signer().token("valid-token", "valid-token-secret").sign(request("GET", PHOTOS, None)).unwrap();
-    assert_eq!(protector.verify_consumer(&req).await.unwrap_err().code(), "unsupported_parameter");
+    assert_eq!(protector.verify(&req, Scope::ConsumerOnly).await.unwrap_err().code(), "unsupported_parameter");
     let req = signer()
         .token("valid-token", "valid-token-secret")
         .sign(request("GET", &format!("{PHOTOS}&oauth_verifier=a&oauth_verifier=b"), None))
         .unwrap();
-    assert_eq!(protector.verify(&req).await.unwrap_err().status(), 400);
+    assert_eq!(protector.verify(&req, Scope::Token).await.unwrap_err().status(), 400);
     // xoauth_* is an ordinary, signed parameter.
     let req = signer()
         .token("valid-token", "valid-token-secret")
         .sign(request("GET", &format!("{PHOTOS}&xoauth_requestor_id=a"), None))
         .unwrap();
-    assert!(protector.verify(&req).await.is_ok());
+    assert!(protector.verify(&req, Scope::Token).await.is_ok());
 }

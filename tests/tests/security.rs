@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
 
 use oauth1::request::ParseOptions;
+use oauth1::server::Scope;
 use oauth1::sign::{Signer, SigningMethod};
 use oauth1::signature::{HMAC_SHA1, PLAINTEXT, SignatureMethod, VerifyingKeys};
 use oauth1::{ErrorKind, SignedRequest};
@@ -93,9 +94,9 @@ async fn a_re_encoded_nonce_is_a_replay_at_the_resource() {
         .nonce("abc123nonce")
         .sign(request("GET", PHOTOS, None))
         .unwrap();
-    assert!(protector.verify(&req).await.is_ok());
+    assert!(protector.verify(&req, Scope::Token).await.is_ok());
     for wire in ["%2561bc123nonce", "%2561%2562c123nonce", "abc123non%2563e", "%61bc123nonce"] {
-        let e = protector.verify(&with_nonce(&req, wire)).await.unwrap_err();
+        let e = protector.verify(&with_nonce(&req, wire), Scope::Token).await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidNonce, "{wire}: {e:?}");
     }
 }
@@ -121,10 +122,10 @@ async fn a_request_accepted_through_the_fallback_cannot_be_replayed_re_encoded()
     let original =
         signer().token("valid-token", "valid-token-secret").nonce("abc").sign(request("GET", PHOTOS, None)).unwrap();
     let quirky = with_nonce(&original, "%2561bc");
-    let who = protector.verify(&quirky).await.unwrap();
+    let who = protector.verify(&quirky, Scope::Token).await.unwrap();
     assert!(who.interop_fallback());
     for wire in ["abc", "%61bc", "%2561bc", "a%2562c", "%2561%2562%2563"] {
-        let e = protector.verify(&with_nonce(&original, wire)).await.unwrap_err();
+        let e = protector.verify(&with_nonce(&original, wire), Scope::Token).await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidNonce, "{wire}");
     }
 }
@@ -163,7 +164,7 @@ proptest! {
             .nonce(nonce.clone())
             .sign(request("GET", PHOTOS, None))
             .unwrap();
-        prop_assert!(ready(protector.verify(&original)).is_ok());
+        prop_assert!(ready(protector.verify(&original, Scope::Token)).is_ok());
         for pick in picks {
             let wire: String = nonce
                 .chars()
@@ -173,7 +174,7 @@ proptest! {
                     s[i % s.len()].clone()
                 })
                 .collect();
-            let result = ready(protector.verify(&with_nonce(&original, &wire)));
+            let result = ready(protector.verify(&with_nonce(&original, &wire), Scope::Token));
             match result {
                 Ok(_) => prop_assert!(false, "{wire:?} accepted again (nonce {nonce:?})"),
                 Err(e) => prop_assert!(
@@ -207,7 +208,7 @@ async fn stored_fields_are_bounded() {
 
 #[tokio::test]
 async fn token_credentials_can_expire() {
-    let p = Provider::with_config(|c| c.with_token_lifetime(3600));
+    let p = Provider::with_config(|c| c.with_token_lifetime(std::time::Duration::from_secs(3600)));
     let req = signer().callback("oob").sign(request("POST", INITIATE, None)).unwrap();
     let f = form(p.server.temporary_credentials(&req).await.unwrap().body());
     let oauth1::server::Grant::OutOfBand { verifier, .. } = grant(&p.server, &f["oauth_token"], "alice").await.unwrap()
@@ -224,9 +225,9 @@ async fn token_credentials_can_expire() {
             .unwrap()
     };
     let protector = p.server.resource_protector();
-    assert!(protector.verify(&protected(NOW)).await.is_ok());
+    assert!(protector.verify(&protected(NOW), Scope::Token).await.is_ok());
     p.clock.set(NOW + 3600);
-    let e = protector.verify(&protected(NOW + 3600)).await.unwrap_err();
+    let e = protector.verify(&protected(NOW + 3600), Scope::Token).await.unwrap_err();
     assert_eq!(e.code(), "invalid_token");
 }
 
@@ -339,14 +340,14 @@ async fn opaque_errors_do_not_tell_unknown_keys_tokens_and_signatures_apart() {
         sign(CLIENT, "wrong", "valid-token", "valid-token-secret"),
         sign(RSA_ONLY, "", "valid-token", "valid-token-secret"),
     ] {
-        let e = protector.verify(&req).await.unwrap_err();
+        let e = protector.verify(&req, Scope::Token).await.unwrap_err();
         let res = e.to_response(None);
         answers.push((res.status().as_u16(), String::from_utf8(res.body().clone()).unwrap()));
     }
     assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
     assert_eq!(answers[0].0, 401);
     // The right credentials still pass.
-    assert!(protector.verify(&sign(CLIENT, SECRET, "valid-token", "valid-token-secret")).await.is_ok());
+    assert!(protector.verify(&sign(CLIENT, SECRET, "valid-token", "valid-token-secret"), Scope::Token).await.is_ok());
 }
 
 // ---- Review: a token store failure at the exchange does not lose the authorization ----

@@ -1,0 +1,87 @@
+//! The credential of a verified request.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::store::{Client, TokenCredentials};
+
+/// The credential a verified request carries: what a handler needs to know about the caller
+/// (Authlib's `request.client` and `request.credential`).
+///
+/// It shares the records the stores handed out (no copy per request): [`client`](Self::client)
+/// is the registered [`Client`], [`token_credentials`](Self::token_credentials) the token
+/// credentials of a three-legged request.
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    pub(super) client: Arc<Client>,
+    pub(super) token: Option<Arc<TokenCredentials>>,
+    pub(super) signature_method: Cow<'static, str>,
+    pub(super) realm: Option<String>,
+    pub(super) interop_fallback: bool,
+}
+
+impl Authenticated {
+    /// The client's consumer key.
+    pub fn consumer_key(&self) -> &str {
+        &self.client.consumer_key
+    }
+
+    /// The registered client (name, callbacks, keys).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The token credentials' `oauth_token`; `None` for consumer-only requests.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref().map(|t| t.token.as_str())
+    }
+
+    /// The token credentials ([RFC 5849 §2.3](https://www.rfc-editor.org/rfc/rfc5849#section-2.3));
+    /// `None` for consumer-only requests.
+    pub fn token_credentials(&self) -> Option<&TokenCredentials> {
+        self.token.as_deref()
+    }
+
+    /// The resource owner who granted the token; `None` for consumer-only requests.
+    pub fn user_id(&self) -> Option<&str> {
+        self.token.as_deref().map(|t| t.user_id.as_str())
+    }
+
+    /// The signature method used (`HMAC-SHA1`, `RSA-SHA256`, …).
+    pub fn signature_method(&self) -> &str {
+        &self.signature_method
+    }
+
+    /// The `realm` of the `Authorization` header.
+    pub fn realm(&self) -> Option<&str> {
+        self.realm.as_deref()
+    }
+
+    /// Whether the signature only matched through the double-decoding interop fallback.
+    pub fn interop_fallback(&self) -> bool {
+        self.interop_fallback
+    }
+}
+
+impl PartialEq for Authenticated {
+    /// The same caller: consumer key, token, resource owner, signature method, realm and fallback.
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.consumer_key(),
+            self.token(),
+            self.user_id(),
+            self.signature_method(),
+            self.realm(),
+            self.interop_fallback,
+        ) == (
+            other.consumer_key(),
+            other.token(),
+            other.user_id(),
+            other.signature_method(),
+            other.realm(),
+            other.interop_fallback,
+        )
+    }
+}
+
+impl Eq for Authenticated {}

@@ -1,0 +1,76 @@
+//! Temporary credentials ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)).
+
+use http::{Method, Response, StatusCode};
+
+use crate::error::{Advice, Error, ErrorKind};
+use crate::request::SignedRequest;
+use crate::response::{form_encode, form_response};
+use crate::signature::{Secret, SignatureMatch};
+use crate::store::TemporaryCredentials;
+
+use super::AuthorizationServer;
+use super::authenticate::signed_value;
+use super::callback::{callback_allowed, callback_uri, check_callback_shape};
+use super::params::{ProtocolParams, Step};
+
+/// `405` unless `POST` (§2: the credential endpoints take `POST` only).
+pub(super) fn post_only(method: &Method) -> Result<(), Error> {
+    if method == Method::POST {
+        Ok(())
+    } else {
+        Err(Error::with_description(ErrorKind::MethodNotAllowed, "use POST").with_advice(Advice::Allow("POST")))
+    }
+}
+
+impl AuthorizationServer {
+    /// Temporary credentials ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)):
+    /// `POST` only; `oauth_callback` required (`oob` or a URI the client may use, see
+    /// [`CallbackPolicy`](super::CallbackPolicy)); answers `oauth_token`, `oauth_token_secret`,
+    /// `oauth_callback_confirmed=true`. `req.body()` must be the whole body (a form body's
+    /// parameters are signed).
+    pub async fn temporary_credentials<B: AsRef<[u8]>>(
+        &self,
+        req: &http::Request<B>,
+    ) -> Result<Response<Vec<u8>>, Error> {
+        let provider = &*self.provider;
+        let step = Step::TemporaryCredentials;
+        let signed = post_only(req.method())
+            .and_then(|()| SignedRequest::parse(req, &provider.config.request_parsing))
+            .inspect_err(|e| provider.log_refusal(step.name(), None, e))?;
+        self.issue_temporary(&signed).await.inspect_err(|e| provider.log_refusal(step.name(), Some(&signed), e))
+    }
+
+    async fn issue_temporary(&self, signed: &SignedRequest<'_>) -> Result<Response<Vec<u8>>, Error> {
+        let provider = &*self.provider;
+        let config = &provider.config;
+        let params = ProtocolParams::check(signed, Step::TemporaryCredentials, config, provider.now())?;
+        let verified = provider.authenticate(signed, &params, Step::TemporaryCredentials).await?;
+        // The callback the signature covers (decoded twice through the interop fallback).
+        let callback = signed_value(params.callback.unwrap_or_default(), verified.matched);
+        if verified.matched == SignatureMatch::DoubleDecoded {
+            check_callback_shape(&callback, &config.callback_schemes)?;
+        }
+        let callback = callback_uri(&callback);
+        if callback != "oob" && !callback_allowed(config.callback_policy, &verified.client, &callback, verified.matched)
+        {
+            return Err(Error::invalid_value("oauth_callback"));
+        }
+        let token = config.token_generator.token();
+        let secret = config.token_generator.secret();
+        let credentials = TemporaryCredentials::new(
+            token.clone(),
+            Secret::new(secret.clone()),
+            verified.client.consumer_key.clone(),
+            callback,
+            provider.now().saturating_add(config.temporary_lifetime),
+        )
+        .with_realm(signed.realm().map(str::to_owned));
+        provider.stores.temporary.create_temporary(credentials).await.map_err(Error::store)?;
+        let body = form_encode([
+            ("oauth_token", token.as_str()),
+            ("oauth_token_secret", secret.as_str()),
+            ("oauth_callback_confirmed", "true"),
+        ]);
+        Ok(form_response(StatusCode::OK, body))
+    }
+}
