@@ -101,12 +101,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use async_trait::async_trait;
 use oauth1::clock::{Clock, SystemClock};
-use oauth1::signature::{RsaPublicKey, Secret};
 use oauth1::store::{
     Authorization, AuthorizeOutcome, Client, ClientStore, NonceCheck, NonceKey, NonceStore, StoreError,
     TemporaryCredentialStore, TemporaryCredentials, TokenCredentialStore, TokenCredentials,
 };
-use serde::Deserialize;
 
 /// The memory the default nonce cap is sized for: 128 MiB.
 pub const DEFAULT_NONCE_MEMORY: usize = 128 << 20;
@@ -428,47 +426,6 @@ impl MemoryStore {
             .insert(client.consumer_key.clone(), Arc::new(client));
     }
 
-    /// Registers the clients of a JSON array in the demo format:
-    /// `{"client_id", "client_secret", "name", "redirect_uri": str|null, "rsa_public_key": PEM|null}`.
-    /// A null or empty `client_secret` means the client has no shared secret and signs with RSA
-    /// only; a client with neither a secret nor a key is refused, and so is the whole file.
-    pub fn load_clients_json(&self, json: &str) -> Result<usize, ClientsError> {
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| ClientsError(e.to_string()))?;
-        self.load_clients(value)
-    }
-
-    /// As [`load_clients_json`](Self::load_clients_json), from a parsed value.
-    pub fn load_clients(&self, value: serde_json::Value) -> Result<usize, ClientsError> {
-        let records: Vec<ClientRecord> = serde_json::from_value(value).map_err(|e| ClientsError(e.to_string()))?;
-        let mut clients = Vec::with_capacity(records.len());
-        for r in records {
-            let mut c = Client::new(r.client_id, Secret::new(r.client_secret.unwrap_or_default()))
-                .with_name(r.name.unwrap_or_default());
-            if let Some(cb) = r.redirect_uri {
-                c = c.with_callback(cb);
-            }
-            if let Some(pem) = r.rsa_public_key {
-                let key = RsaPublicKey::from_pem(&pem)
-                    .map_err(|e| ClientsError(format!("client {}: {e}", c.consumer_key)))?;
-                c = c.with_rsa_public_key(key);
-            }
-            // A null or empty secret means none: such a client signs with RSA only, so it needs
-            // a key (without one it could never authenticate, or worse, with an empty HMAC key).
-            if c.shared_secret().is_none() && c.rsa_public_keys.is_empty() {
-                return Err(ClientsError(format!(
-                    "client {}: neither a client_secret nor an rsa_public_key",
-                    c.consumer_key
-                )));
-            }
-            clients.push(c);
-        }
-        let n = clients.len();
-        for c in clients {
-            self.insert_client(c);
-        }
-        Ok(n)
-    }
-
     /// How many nonces are live (not yet pruned).
     pub fn nonce_count(&self) -> usize {
         self.live_nonces.load(Ordering::Relaxed)
@@ -486,28 +443,6 @@ impl MemoryStore {
         hasher.write_u8(1);
         Fingerprint(first, hasher.finish())
     }
-}
-
-/// A clients file that could not be loaded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClientsError(pub(crate) String);
-
-impl std::fmt::Display for ClientsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid clients: {}", self.0)
-    }
-}
-
-impl std::error::Error for ClientsError {}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClientRecord {
-    client_id: String,
-    client_secret: Option<String>,
-    name: Option<String>,
-    redirect_uri: Option<String>,
-    rsa_public_key: Option<String>,
 }
 
 #[async_trait]
@@ -799,6 +734,7 @@ impl MemoryStore {
 mod tests {
     use super::*;
     use oauth1::clock::ManualClock;
+    use oauth1::signature::Secret;
 
     fn key(nonce: &str) -> NonceKey<'_> {
         NonceKey { consumer_key: "ck", token: Some("tk"), timestamp: 1000, nonce }
@@ -1201,28 +1137,4 @@ mod tests {
             assert_eq!((fresh, taken), (1, 1), "round {round}");
         }
     }
-
-    #[test]
-    fn clients_from_json() {
-        let store = MemoryStore::new();
-        let n = store
-            .load_clients_json(
-                r#"[{"client_id": "a", "client_secret": "s", "name": "A", "redirect_uri": "http://a/cb", "rsa_public_key": null},
-                    {"client_id": "b", "client_secret": "t", "name": "B", "redirect_uri": null, "rsa_public_key": null}]"#,
-            )
-            .unwrap();
-        assert_eq!(n, 2);
-        assert!(store.load_clients_json(r#"[{"client_id": "c", "rsa_public_key": "junk"}]"#).is_err());
-        // No secret and no key: refused (it could only be impersonated with an empty HMAC key).
-        for secret in ["null", "\"\""] {
-            let json = format!(r#"[{{"client_id": "d", "client_secret": {secret}, "rsa_public_key": null}}]"#);
-            let err = store.load_clients_json(&json).unwrap_err();
-            assert!(err.to_string().contains("neither"), "{err}");
-        }
-        assert!(store.clients.read().unwrap().get("d").is_none());
-        assert!(store.clients.read().unwrap().get("a").unwrap().shared_secret().is_some());
-        assert!(store.load_clients_json(r#"{"not": "an array"}"#).is_err());
-    }
 }
-
-pub mod demo;

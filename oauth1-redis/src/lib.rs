@@ -92,8 +92,6 @@ use redis::cluster_async::ClusterConnection;
 use redis::cluster_routing::{MultipleNodeRoutingInfo, RoutingInfo};
 use serde::{Deserialize, Serialize};
 
-pub mod demo;
-
 /// Stores on Redis. Cheap to clone (one multiplexed, self-reconnecting connection, to one server
 /// or to every node of a cluster).
 #[derive(Clone)]

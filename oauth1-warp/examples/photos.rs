@@ -1,4 +1,5 @@
-//! The photos demo provider on warp and the memory store, per `shared/demo-contract.md`.
+//! The photos demo provider on warp and the memory store, per `shared/demo-contract.md`;
+//! everything but the routing is in `oauth1-demo`.
 //!
 //! `cargo run --release -p oauth1-warp --example photos`
 //! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file;
@@ -17,7 +18,7 @@ use oauth1::consent::ConsentProof;
 use oauth1::encoding::decode_form;
 use oauth1::server::PendingAuthorization;
 use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind};
-use oauth1_memory::demo;
+use oauth1_demo as demo;
 use oauth1_warp::DEFAULT_BODY_LIMIT;
 use warp::Filter;
 use warp::http::{HeaderMap, Response};
@@ -90,8 +91,8 @@ async fn recover_all(err: warp::Rejection) -> Result<warp::reply::Response, warp
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let config = oauth1_redis::demo::config_from_env().await.map_err(|e| e as Box<dyn std::error::Error>)?;
-    let server = AuthorizationServer::new(oauth1_redis::demo::stores_from_env()?, config);
+    let (stores, config) = demo::provider_from_env().await?;
+    let server = AuthorizationServer::new(stores, config);
     println!("{}", demo::PLAINTEXT_WARNING);
     let protector = server.resource_protector();
 
