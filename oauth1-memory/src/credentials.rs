@@ -31,7 +31,7 @@ impl Temporary {
                 break;
             }
             let Reverse((expires_at, token)) = PeekMut::pop(earliest);
-            // Unless replaced since.
+            // Unless taken since (and perhaps created again).
             if self.map.get(&token).is_some_and(|c| c.expires_at == expires_at) {
                 self.remove(&token);
             }
@@ -76,14 +76,15 @@ impl TemporaryCredentialStore for MemoryStore {
         let now = self.clock.now();
         let mut t = lock(&self.temporary);
         t.prune(now);
+        // Never overwrite live credentials (an expired one was pruned just now).
+        if t.map.contains_key(&credentials.token) {
+            return Err(StoreError::Conflict);
+        }
         // A consumer past its share is refused (503) alone: one client cannot exhaust the
         // temporary credentials of every other.
         let held = t.per_consumer.get(&credentials.consumer_key).copied().unwrap_or(0);
         if t.map.len() >= self.max_temporary || held >= self.max_temporary_per_consumer {
             return Err(StoreError::CapacityExceeded);
-        }
-        if let Some(replaced) = t.remove(&credentials.token) {
-            drop(replaced);
         }
         t.by_expiry.push(Reverse((credentials.expires_at, credentials.token.clone())));
         *t.per_consumer.entry(credentials.consumer_key.clone()).or_insert(0) += 1;
@@ -125,7 +126,8 @@ impl TokenCredentialStore for MemoryStore {
         let now = self.clock.now();
         let mut expiry = lock(&self.tokens.expiry);
         let mut tokens = self.tokens.map.write().unwrap_or_else(PoisonError::into_inner);
-        // Drop what has expired, earliest first (an entry replaced since is left alone).
+        // Drop what has expired, earliest first (an entry revoked and created again since is
+        // left alone).
         while let Some(earliest) = expiry.peek_mut() {
             if earliest.0.0 > now {
                 break;
@@ -135,8 +137,12 @@ impl TokenCredentialStore for MemoryStore {
                 tokens.remove(&token);
             }
         }
+        // Never overwrite live credentials (expired ones were dropped just now).
+        if tokens.contains_key(&credentials.token) {
+            return Err(StoreError::Conflict);
+        }
         let mut order = lock(&self.tokens.order);
-        while tokens.len() >= self.tokens.max && !tokens.contains_key(&credentials.token) {
+        while tokens.len() >= self.tokens.max {
             // Empty only with a cap of zero.
             let Some(oldest) = order.pop_front() else { return Err(StoreError::CapacityExceeded) };
             tokens.remove(&oldest);

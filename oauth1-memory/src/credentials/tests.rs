@@ -1,4 +1,4 @@
-//! Temporary and token credentials: lifecycle, caps, shares, races.
+//! Temporary and token credentials: lifecycle, caps, shares, conflicts, races.
 
 use std::sync::Arc;
 
@@ -113,4 +113,37 @@ async fn races_have_exactly_one_winner() {
         }
         assert_eq!((fresh, taken), (1, 1), "round {round}");
     }
+}
+
+/// A create with a token already taken is refused as a conflict, and the live credentials are
+/// kept; once they are gone (taken, expired, revoked) the token can be used again.
+#[tokio::test]
+async fn a_duplicate_create_is_a_conflict() {
+    let clock = ManualClock::new(1000);
+    let store = MemoryStore::new().with_clock(clock.clone());
+    let temporary =
+        |secret: &str, expires_at| TemporaryCredentials::new("t", Secret::new(secret), "ck", "oob", expires_at);
+    store.create_temporary(temporary("first", 1600)).await.unwrap();
+    assert!(matches!(store.create_temporary(temporary("second", 1600)).await, Err(StoreError::Conflict)));
+    assert_eq!(store.temporary("t").await.unwrap().unwrap().secret.expose(), "first");
+    assert_eq!(store.temporary_count(), 1);
+    assert!(store.take_temporary("t").await.unwrap().is_some());
+    store.create_temporary(temporary("third", 1600)).await.unwrap();
+    clock.set(1600);
+    store.create_temporary(temporary("fourth", 2200)).await.unwrap();
+    assert_eq!(store.temporary("t").await.unwrap().unwrap().secret.expose(), "fourth");
+    assert_eq!(lock(&store.temporary).per_consumer.get("ck"), Some(&1));
+
+    let token =
+        |secret: &str, expires_at| TokenCredentials::new("k", Secret::new(secret), "ck", "u").with_expiry(expires_at);
+    store.create_token(token("first", Some(2000))).await.unwrap();
+    assert!(matches!(store.create_token(token("second", None)).await, Err(StoreError::Conflict)));
+    assert_eq!(store.token("k").await.unwrap().unwrap().secret.expose(), "first");
+    assert_eq!(store.token_count(), 1);
+    clock.set(2000);
+    store.create_token(token("third", None)).await.unwrap();
+    assert!(store.revoke_token("k").await.unwrap());
+    store.create_token(token("fourth", None)).await.unwrap();
+    assert_eq!(store.token("k").await.unwrap().unwrap().secret.expose(), "fourth");
+    assert_eq!(store.token_count(), 1);
 }
