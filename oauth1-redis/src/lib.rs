@@ -19,7 +19,8 @@
 //!
 //! A protected request costs two round trips (token, nonce); a token exchange four.
 //!
-//! Keys live under a configurable prefix (`oauth1:` by default) with a one-letter kind, and
+//! Keys live under a configurable prefix (`oauth1:` by default) with a one-letter kind
+//! ([`RedisStore::nonce_key`], [`RedisStore::temporary_key`], [`RedisStore::token_key`]), and
 //! nonce keys use [`NonceKey::encoded`], so two different tuples never share a key.
 //!
 //! **Fail closed.** Every call has a timeout (500 ms by default); an error or timeout is a
@@ -492,9 +493,19 @@ impl RedisStore {
             .ok_or_else(|| StoreError::unavailable("redis: the shared consent key is missing or malformed"))
     }
 
-    /// The key of kind `kind` (`n`, `t`, `k`) for `id`.
-    pub fn key(&self, kind: char, id: &str) -> String {
-        format!("{}{kind}:{id}", self.prefix)
+    /// The Redis key of a nonce: `<prefix>n:` and [`NonceKey::encoded`].
+    pub fn nonce_key(&self, key: &NonceKey<'_>) -> String {
+        format!("{}n:{}", self.prefix, key.encoded())
+    }
+
+    /// The Redis key of temporary credentials: `<prefix>t:<token>`.
+    pub fn temporary_key(&self, token: &str) -> String {
+        format!("{}t:{token}", self.prefix)
+    }
+
+    /// The Redis key of token credentials: `<prefix>k:<token>`.
+    pub fn token_key(&self, token: &str) -> String {
+        format!("{}k:{token}", self.prefix)
     }
 
     async fn query<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, StoreError> {
@@ -515,7 +526,7 @@ impl RedisStore {
 impl NonceStore for RedisStore {
     async fn check_and_insert(&self, key: &NonceKey<'_>, expires_at: u64) -> Result<NonceCheck, StoreError> {
         let mut cmd = redis::cmd("SET");
-        cmd.arg(self.key('n', &key.encoded())).arg(1).arg("NX").arg("EXAT").arg(expires_at.min(MAX_EXPIRY));
+        cmd.arg(self.nonce_key(key)).arg(1).arg("NX").arg("EXAT").arg(expires_at.min(MAX_EXPIRY));
         let set: Option<String> = self.query(&cmd).await?;
         Ok(if set.is_some() { NonceCheck::Fresh } else { NonceCheck::Replayed })
     }
@@ -526,7 +537,7 @@ impl TemporaryCredentialStore for RedisStore {
     async fn create_temporary(&self, credentials: TemporaryCredentials) -> Result<(), StoreError> {
         let json = serde_json::to_string(&TemporaryRecord::from(&credentials)).map_err(unavailable)?;
         let mut cmd = redis::cmd("SET");
-        cmd.arg(self.key('t', &credentials.token))
+        cmd.arg(self.temporary_key(&credentials.token))
             .arg(json)
             .arg("NX")
             .arg("EXAT")
@@ -536,7 +547,7 @@ impl TemporaryCredentialStore for RedisStore {
     }
 
     async fn temporary(&self, token: &str) -> Result<Option<TemporaryCredentials>, StoreError> {
-        let record: Option<TemporaryRecord> = self.get_json(redis::cmd("GET").arg(self.key('t', token))).await?;
+        let record: Option<TemporaryRecord> = self.get_json(redis::cmd("GET").arg(self.temporary_key(token))).await?;
         Ok(record.map(Into::into))
     }
 
@@ -546,7 +557,7 @@ impl TemporaryCredentialStore for RedisStore {
         authorization: Authorization,
     ) -> Result<AuthorizeOutcome, StoreError> {
         let mut conn = self.conn.clone();
-        let mut invocation = self.authorize.key(self.key('t', token));
+        let mut invocation = self.authorize.key(self.temporary_key(token));
         invocation.arg(&authorization.user_id).arg(authorization.verifier.expose());
         let reply: Vec<redis::Value> =
             match tokio::time::timeout(self.timeout, invocation.invoke_async(&mut conn)).await {
@@ -567,7 +578,8 @@ impl TemporaryCredentialStore for RedisStore {
     }
 
     async fn take_temporary(&self, token: &str) -> Result<Option<TemporaryCredentials>, StoreError> {
-        let record: Option<TemporaryRecord> = self.get_json(redis::cmd("GETDEL").arg(self.key('t', token))).await?;
+        let record: Option<TemporaryRecord> =
+            self.get_json(redis::cmd("GETDEL").arg(self.temporary_key(token))).await?;
         Ok(record.map(Into::into))
     }
 }
@@ -585,7 +597,7 @@ impl TokenCredentialStore for RedisStore {
         };
         let json = serde_json::to_string(&record).map_err(unavailable)?;
         let mut set = redis::cmd("SET");
-        set.arg(self.key('k', &credentials.token)).arg(json);
+        set.arg(self.token_key(&credentials.token)).arg(json);
         if let Some(at) = credentials.expires_at {
             // Redis drops them when they expire (a lifetime past Redis's range is "never").
             if at <= MAX_EXPIRY {
@@ -597,7 +609,7 @@ impl TokenCredentialStore for RedisStore {
     }
 
     async fn token(&self, token: &str) -> Result<Option<Arc<TokenCredentials>>, StoreError> {
-        let record: Option<TokenRecord> = self.get_json(redis::cmd("GET").arg(self.key('k', token))).await?;
+        let record: Option<TokenRecord> = self.get_json(redis::cmd("GET").arg(self.token_key(token))).await?;
         Ok(record.map(|r| {
             Arc::new(
                 TokenCredentials::new(r.token, Secret::new(r.secret), r.consumer_key, r.user_id)
@@ -608,7 +620,7 @@ impl TokenCredentialStore for RedisStore {
     }
 
     async fn revoke_token(&self, token: &str) -> Result<bool, StoreError> {
-        let removed: i64 = self.query(redis::cmd("DEL").arg(self.key('k', token))).await?;
+        let removed: i64 = self.query(redis::cmd("DEL").arg(self.token_key(token))).await?;
         Ok(removed > 0)
     }
 }

@@ -103,7 +103,7 @@ async fn nonces_are_atomic_and_expire_with_the_window() {
     assert_eq!(store.check_and_insert(&other, expires).await.unwrap(), NonceCheck::Fresh);
     // The key expires exactly when the timestamp leaves the window.
     let mut conn = redis.client().await;
-    let at: i64 = redis::cmd("EXPIRETIME").arg(store.key('n', &key.encoded())).query_async(&mut conn).await.unwrap();
+    let at: i64 = redis::cmd("EXPIRETIME").arg(store.nonce_key(&key)).query_async(&mut conn).await.unwrap();
     assert_eq!(at, expires as i64);
     // 64 concurrent inserts of one nonce: exactly one is fresh.
     let key = NonceKey { consumer_key: "k", token: Some("t"), timestamp: 2, nonce: "race" };
@@ -142,7 +142,7 @@ async fn temporary_credentials_authorize_once_take_once_and_expire() {
     assert!(matches!(store.authorize_temporary("t1", auth()).await.unwrap(), AuthorizeOutcome::AlreadyAuthorized));
     assert!(matches!(store.authorize_temporary("zz", auth()).await.unwrap(), AuthorizeOutcome::NotFound));
     let mut conn = redis.client().await;
-    let at: i64 = redis::cmd("EXPIRETIME").arg(store.key('t', "t1")).query_async(&mut conn).await.unwrap();
+    let at: i64 = redis::cmd("EXPIRETIME").arg(store.temporary_key("t1")).query_async(&mut conn).await.unwrap();
     assert_eq!(at, expires as i64, "authorizing keeps the expiry");
     // Ten concurrent takes: one gets the credentials.
     let tasks: Vec<_> = (0..10)
