@@ -32,7 +32,7 @@ fn fill(store: &MemoryStore, n: u64, prefix: &str) {
             timestamp: 1_191_242_096,
             nonce: &nonce,
         };
-        assert_eq!(store.check_and_insert_now(&key, FAR).unwrap(), NonceCheck::Fresh);
+        assert_eq!(store.check_and_insert_sync(&key, FAR).unwrap(), NonceCheck::Fresh);
     }
 }
 
@@ -72,7 +72,7 @@ fn bench(c: &mut Criterion) {
                                         timestamp: 1_191_242_096,
                                         nonce: &nonce,
                                     };
-                                    black_box(store.check_and_insert_now(&key, FAR).unwrap());
+                                    black_box(store.check_and_insert_sync(&key, FAR).unwrap());
                                 }
                             });
                         }

@@ -25,7 +25,7 @@ fn main() {
         let timestamp = now - 299 + (i * 300 / n);
         let nonce = format!("{i:016x}");
         let key = NonceKey { consumer_key: &consumer, token: None, timestamp, nonce: &nonce };
-        let fresh = store.check_and_insert_now(&key, timestamp + 301);
+        let fresh = store.check_and_insert_sync(&key, timestamp + 301);
         assert!(matches!(fresh, Ok(NonceCheck::Fresh)), "{fresh:?}");
     }
     match (before, rss()) {

@@ -15,12 +15,16 @@
 //! | read temporary credentials | `GET t:<token>` |
 //! | authorize once | a short Lua script (read, check, `SET … KEEPTTL`) |
 //! | take once | `GETDEL t:<token>` |
-//! | create / read / revoke token credentials | `SET` / `GET` / `DEL k:<token>` |
+//! | create / read / revoke token credentials | `SET k:<token> <json> NX [EXAT <expiry>]` / `GET` / `DEL` |
 //!
-//! A protected request costs two round trips (token, nonce); a token exchange four.
+//! A protected request costs two round trips (token, nonce); a token exchange four. Creating
+//! credentials never overwrites: a token already present is [`StoreError::Conflict`].
 //!
-//! Keys live under a configurable prefix (`oauth1:` by default) with a one-letter kind, and
-//! nonce keys use [`NonceKey::encoded`], so two different tuples never share a key.
+//! Keys live under a configurable prefix (`oauth1:` by default) with a one-letter kind
+//! ([`RedisStore::nonce_key`], [`RedisStore::temporary_key`], [`RedisStore::token_key`]), and
+//! nonce keys use [`NonceKey::encoded`], so two different tuples never share a key. A failed
+//! command is a [`StoreError`] whose [`source`](std::error::Error::source) is the
+//! [`redis::RedisError`].
 //!
 //! **Fail closed.** Every call has a timeout (500 ms by default); an error or timeout is a
 //! [`StoreError`], which the provider answers with 503, never with acceptance. The connection
@@ -91,8 +95,6 @@ use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::cluster_async::ClusterConnection;
 use redis::cluster_routing::{MultipleNodeRoutingInfo, RoutingInfo};
 use serde::{Deserialize, Serialize};
-
-pub mod demo;
 
 /// Stores on Redis. Cheap to clone (one multiplexed, self-reconnecting connection, to one server
 /// or to every node of a cluster).
@@ -227,38 +229,15 @@ struct TokenRecord {
 /// range, which would make every exchange fail.
 const MAX_EXPIRY: u64 = 253_402_300_799;
 
-fn unavailable(e: impl std::fmt::Display) -> StoreError {
-    StoreError::unavailable(format!("redis: {e}"))
-}
-
 /// A failed command: Redis's `OOM` (full, under `noeviction`) is [`StoreError::CapacityExceeded`];
-/// anything else is [`StoreError::Unavailable`] keeping the Redis error as its cause.
+/// anything else is [`StoreError::Unavailable`] with the Redis error as its
+/// [`source`](std::error::Error::source).
 fn failed(e: redis::RedisError) -> StoreError {
-    if e.code() == Some("OOM") {
-        StoreError::CapacityExceeded
-    } else {
-        StoreError::Unavailable(Arc::new(RedisFailure(e)))
-    }
+    if e.code() == Some("OOM") { StoreError::CapacityExceeded } else { StoreError::backend(e) }
 }
 
 fn timed_out() -> StoreError {
     StoreError::unavailable("redis: timed out")
-}
-
-/// A Redis error as the cause of a [`StoreError`].
-#[derive(Debug)]
-struct RedisFailure(redis::RedisError);
-
-impl std::fmt::Display for RedisFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "redis: {}", self.0)
-    }
-}
-
-impl std::error::Error for RedisFailure {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
-    }
 }
 
 /// The only eviction policy that never drops a key before it expires.
@@ -342,14 +321,14 @@ impl RedisStore {
     /// Connects to `url` (e.g. `redis://127.0.0.1:6379/`) lazily: the provider starts even while
     /// Redis is down, answering 503 until it is reachable.
     pub fn connect(url: &str) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(unavailable)?;
+        let client = redis::Client::open(url).map_err(StoreError::backend)?;
         let timeout = Duration::from_millis(500);
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(timeout))
             .set_response_timeout(Some(timeout))
             .set_number_of_retries(1);
         let addr = Arc::from(client.get_connection_info().addr().to_string());
-        let conn = ConnectionManager::new_lazy_with_config(client, config).map_err(unavailable)?;
+        let conn = ConnectionManager::new_lazy_with_config(client, config).map_err(StoreError::backend)?;
         Ok(Self::new(Connection::Single { conn, addr }, timeout))
     }
 
@@ -376,7 +355,7 @@ impl RedisStore {
             .min_retry_wait(10)
             .max_retry_wait(100)
             .build()
-            .map_err(unavailable)?;
+            .map_err(StoreError::backend)?;
         let config = redis::cluster::ClusterConfig::new().set_connection_timeout(timeout).set_response_timeout(timeout);
         let conn = client.get_pending_async_connection_with_config(config);
         Ok(Self::new(Connection::Cluster(conn), timeout))
@@ -494,9 +473,19 @@ impl RedisStore {
             .ok_or_else(|| StoreError::unavailable("redis: the shared consent key is missing or malformed"))
     }
 
-    /// The key of kind `kind` (`n`, `t`, `k`) for `id`.
-    pub fn key(&self, kind: char, id: &str) -> String {
-        format!("{}{kind}:{id}", self.prefix)
+    /// The Redis key of a nonce: `<prefix>n:` and [`NonceKey::encoded`].
+    pub fn nonce_key(&self, key: &NonceKey<'_>) -> String {
+        format!("{}n:{}", self.prefix, key.encoded())
+    }
+
+    /// The Redis key of temporary credentials: `<prefix>t:<token>`.
+    pub fn temporary_key(&self, token: &str) -> String {
+        format!("{}t:{token}", self.prefix)
+    }
+
+    /// The Redis key of token credentials: `<prefix>k:<token>`.
+    pub fn token_key(&self, token: &str) -> String {
+        format!("{}k:{token}", self.prefix)
     }
 
     async fn query<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, StoreError> {
@@ -509,7 +498,7 @@ impl RedisStore {
 
     async fn get_json<T: for<'de> Deserialize<'de>>(&self, cmd: &redis::Cmd) -> Result<Option<T>, StoreError> {
         let raw: Option<String> = self.query(cmd).await?;
-        raw.map(|s| serde_json::from_str(&s).map_err(unavailable)).transpose()
+        raw.map(|s| serde_json::from_str(&s).map_err(StoreError::backend)).transpose()
     }
 }
 
@@ -517,7 +506,7 @@ impl RedisStore {
 impl NonceStore for RedisStore {
     async fn check_and_insert(&self, key: &NonceKey<'_>, expires_at: u64) -> Result<NonceCheck, StoreError> {
         let mut cmd = redis::cmd("SET");
-        cmd.arg(self.key('n', &key.encoded())).arg(1).arg("NX").arg("EXAT").arg(expires_at.min(MAX_EXPIRY));
+        cmd.arg(self.nonce_key(key)).arg(1).arg("NX").arg("EXAT").arg(expires_at.min(MAX_EXPIRY));
         let set: Option<String> = self.query(&cmd).await?;
         Ok(if set.is_some() { NonceCheck::Fresh } else { NonceCheck::Replayed })
     }
@@ -526,19 +515,20 @@ impl NonceStore for RedisStore {
 #[async_trait]
 impl TemporaryCredentialStore for RedisStore {
     async fn create_temporary(&self, credentials: TemporaryCredentials) -> Result<(), StoreError> {
-        let json = serde_json::to_string(&TemporaryRecord::from(&credentials)).map_err(unavailable)?;
+        let json = serde_json::to_string(&TemporaryRecord::from(&credentials)).map_err(StoreError::backend)?;
         let mut cmd = redis::cmd("SET");
-        cmd.arg(self.key('t', &credentials.token))
+        cmd.arg(self.temporary_key(&credentials.token))
             .arg(json)
             .arg("NX")
             .arg("EXAT")
             .arg(credentials.expires_at.min(MAX_EXPIRY));
         let set: Option<String> = self.query(&cmd).await?;
-        set.map(|_| ()).ok_or_else(|| StoreError::unavailable("redis: temporary credentials already exist"))
+        // Not set: the key exists (never overwritten).
+        set.map(|_| ()).ok_or(StoreError::Conflict)
     }
 
     async fn temporary(&self, token: &str) -> Result<Option<TemporaryCredentials>, StoreError> {
-        let record: Option<TemporaryRecord> = self.get_json(redis::cmd("GET").arg(self.key('t', token))).await?;
+        let record: Option<TemporaryRecord> = self.get_json(redis::cmd("GET").arg(self.temporary_key(token))).await?;
         Ok(record.map(Into::into))
     }
 
@@ -548,29 +538,41 @@ impl TemporaryCredentialStore for RedisStore {
         authorization: Authorization,
     ) -> Result<AuthorizeOutcome, StoreError> {
         let mut conn = self.conn.clone();
-        let mut invocation = self.authorize.key(self.key('t', token));
+        let mut invocation = self.authorize.key(self.temporary_key(token));
         invocation.arg(&authorization.user_id).arg(authorization.verifier.expose());
         let reply: Vec<redis::Value> =
             match tokio::time::timeout(self.timeout, invocation.invoke_async(&mut conn)).await {
                 Ok(r) => r.map_err(failed)?,
                 Err(_) => return Err(timed_out()),
             };
-        let status: i64 = reply.first().map(redis::from_redis_value_ref).transpose().map_err(unavailable)?.unwrap_or(0);
-        Ok(match status {
-            1 => AuthorizeOutcome::AlreadyAuthorized,
-            2 => {
-                let json: String =
-                    reply.get(1).map(redis::from_redis_value_ref).transpose().map_err(unavailable)?.unwrap_or_default();
-                let record: TemporaryRecord = serde_json::from_str(&json).map_err(unavailable)?;
-                AuthorizeOutcome::Authorized(record.into())
-            }
-            _ => AuthorizeOutcome::NotFound,
-        })
+        authorize_outcome(&reply)
     }
 
     async fn take_temporary(&self, token: &str) -> Result<Option<TemporaryCredentials>, StoreError> {
-        let record: Option<TemporaryRecord> = self.get_json(redis::cmd("GETDEL").arg(self.key('t', token))).await?;
+        let record: Option<TemporaryRecord> =
+            self.get_json(redis::cmd("GETDEL").arg(self.temporary_key(token))).await?;
         Ok(record.map(Into::into))
+    }
+}
+
+/// The authorize script's reply: `{0}` not found, `{1}` already authorized, `{2, json}` the
+/// credentials just authorized. Anything else is an error, never "not found".
+fn authorize_outcome(reply: &[redis::Value]) -> Result<AuthorizeOutcome, StoreError> {
+    let unexpected = || StoreError::unavailable("redis: unexpected reply from the authorize script");
+    let (status, json) = match reply {
+        [status] => (status, None),
+        [status, json] => (status, Some(json)),
+        _ => return Err(unexpected()),
+    };
+    match (redis::from_redis_value_ref::<i64>(status).map_err(StoreError::backend)?, json) {
+        (0, None) => Ok(AuthorizeOutcome::NotFound),
+        (1, None) => Ok(AuthorizeOutcome::AlreadyAuthorized),
+        (2, Some(json)) => {
+            let json: String = redis::from_redis_value_ref(json).map_err(StoreError::backend)?;
+            let record: TemporaryRecord = serde_json::from_str(&json).map_err(StoreError::backend)?;
+            Ok(AuthorizeOutcome::Authorized(record.into()))
+        }
+        _ => Err(unexpected()),
     }
 }
 
@@ -585,21 +587,22 @@ impl TokenCredentialStore for RedisStore {
             realm: credentials.realm,
             expires_at: credentials.expires_at,
         };
-        let json = serde_json::to_string(&record).map_err(unavailable)?;
+        let json = serde_json::to_string(&record).map_err(StoreError::backend)?;
         let mut set = redis::cmd("SET");
-        set.arg(self.key('k', &credentials.token)).arg(json);
+        set.arg(self.token_key(&credentials.token)).arg(json).arg("NX");
         if let Some(at) = credentials.expires_at {
             // Redis drops them when they expire (a lifetime past Redis's range is "never").
             if at <= MAX_EXPIRY {
                 set.arg("EXAT").arg(at.max(1));
             }
         }
-        let _: Option<String> = self.query(&set).await?;
-        Ok(())
+        let set: Option<String> = self.query(&set).await?;
+        // Not set: the key exists (never overwritten).
+        set.map(|_| ()).ok_or(StoreError::Conflict)
     }
 
     async fn token(&self, token: &str) -> Result<Option<Arc<TokenCredentials>>, StoreError> {
-        let record: Option<TokenRecord> = self.get_json(redis::cmd("GET").arg(self.key('k', token))).await?;
+        let record: Option<TokenRecord> = self.get_json(redis::cmd("GET").arg(self.token_key(token))).await?;
         Ok(record.map(|r| {
             Arc::new(
                 TokenCredentials::new(r.token, Secret::new(r.secret), r.consumer_key, r.user_id)
@@ -610,7 +613,39 @@ impl TokenCredentialStore for RedisStore {
     }
 
     async fn revoke_token(&self, token: &str) -> Result<bool, StoreError> {
-        let removed: i64 = self.query(redis::cmd("DEL").arg(self.key('k', token))).await?;
+        let removed: i64 = self.query(redis::cmd("DEL").arg(self.token_key(token))).await?;
         Ok(removed > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use redis::Value;
+
+    use super::*;
+
+    /// Only the three replies the script gives are outcomes; anything else is an error, never a
+    /// silent "not found".
+    #[test]
+    fn the_authorize_reply_is_read_strictly() {
+        assert!(matches!(authorize_outcome(&[Value::Int(0)]), Ok(AuthorizeOutcome::NotFound)));
+        assert!(matches!(authorize_outcome(&[Value::Int(1)]), Ok(AuthorizeOutcome::AlreadyAuthorized)));
+        let record = r#"{"token":"t","secret":"s","consumer_key":"ck","callback":"oob","expires_at":9,"user_id":"u","verifier":"v"}"#;
+        let Ok(AuthorizeOutcome::Authorized(c)) =
+            authorize_outcome(&[Value::Int(2), Value::BulkString(record.as_bytes().to_vec())])
+        else {
+            panic!("authorized")
+        };
+        assert_eq!(c.authorization.map(|a| a.user_id).as_deref(), Some("u"));
+        for reply in [
+            &[][..],
+            &[Value::Int(3)][..],
+            &[Value::Int(2)][..],
+            &[Value::Int(0), Value::Int(0)][..],
+            &[Value::Int(2), Value::BulkString(b"{".to_vec())][..],
+            &[Value::Nil][..],
+        ] {
+            assert!(matches!(authorize_outcome(reply), Err(StoreError::Unavailable(_))), "{reply:?}");
+        }
     }
 }

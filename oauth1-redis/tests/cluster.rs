@@ -224,9 +224,8 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
 
     // Nonces spread over all three masters.
-    let nonce_key = |nonce: &str| {
-        keys.key('n', &NonceKey { consumer_key: CLIENT, token: Some(&token), timestamp, nonce }.encoded())
-    };
+    let nonce_key =
+        |nonce: &str| keys.nonce_key(&NonceKey { consumer_key: CLIENT, token: Some(&token), timestamp, nonce });
     let mut by_owner: [Vec<String>; 3] = Default::default();
     for i in 0..30 {
         let nonce = format!("spread-{i}");
@@ -247,7 +246,7 @@ async fn a_cluster_acts_as_one_store_and_fails_closed_per_master() {
     eprintln!("nonces per master: {:?}", by_owner.iter().map(Vec::len).collect::<Vec<_>>());
 
     // Kill a master that does not hold the token credentials, so that requests reach the nonce.
-    let token_owner = cluster.owner(0, &keys.key('k', &token)).await;
+    let token_owner = cluster.owner(0, &keys.token_key(&token)).await;
     let victim = (token_owner + 1) % 3;
     let survivor = (token_owner + 2) % 3;
     let mut on_victim = Vec::new();

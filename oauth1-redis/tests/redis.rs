@@ -104,7 +104,7 @@ async fn nonces_are_atomic_and_expire_with_the_window() {
     assert_eq!(store.check_and_insert(&other, expires).await.unwrap(), NonceCheck::Fresh);
     // The key expires exactly when the timestamp leaves the window.
     let mut conn = redis.client().await;
-    let at: i64 = redis::cmd("EXPIRETIME").arg(store.key('n', &key.encoded())).query_async(&mut conn).await.unwrap();
+    let at: i64 = redis::cmd("EXPIRETIME").arg(store.nonce_key(&key)).query_async(&mut conn).await.unwrap();
     assert_eq!(at, expires as i64);
     // 64 concurrent inserts of one nonce: exactly one is fresh.
     let key = NonceKey { consumer_key: "k", token: Some("t"), timestamp: 2, nonce: "race" };
@@ -143,7 +143,7 @@ async fn temporary_credentials_authorize_once_take_once_and_expire() {
     assert!(matches!(store.authorize_temporary("t1", auth()).await.unwrap(), AuthorizeOutcome::AlreadyAuthorized));
     assert!(matches!(store.authorize_temporary("zz", auth()).await.unwrap(), AuthorizeOutcome::NotFound));
     let mut conn = redis.client().await;
-    let at: i64 = redis::cmd("EXPIRETIME").arg(store.key('t', "t1")).query_async(&mut conn).await.unwrap();
+    let at: i64 = redis::cmd("EXPIRETIME").arg(store.temporary_key("t1")).query_async(&mut conn).await.unwrap();
     assert_eq!(at, expires as i64, "authorizing keeps the expiry");
     // Ten concurrent takes: one gets the credentials.
     let tasks: Vec<_> = (0..10)
@@ -480,4 +480,49 @@ async fn a_full_redis_fails_closed() {
     let e = server.resource_protector().verify(&accepted, Scope::Token).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
     eprintln!("maxmemory test: {:?}", started.elapsed());
+}
+
+/// A create with a token already present (`SET … NX` not set) is a conflict, not "unavailable",
+/// and leaves the stored credentials as they were.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_create_is_a_conflict() {
+    let Some(redis) = RedisServer::start() else { return };
+    let store = RedisStore::connect(&redis.url()).unwrap();
+    let expires = unix_now() + 600;
+    let temporary = |secret: &str| TemporaryCredentials::new("t", Secret::new(secret), "ck", "oob", expires);
+    store.create_temporary(temporary("first")).await.unwrap();
+    let e = store.create_temporary(temporary("second")).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict), "{e:?}");
+    assert_eq!(store.temporary("t").await.unwrap().unwrap().secret.expose(), "first");
+
+    let token = |secret: &str| TokenCredentials::new("k", Secret::new(secret), "ck", "alice");
+    store.create_token(token("first")).await.unwrap();
+    let e = store.create_token(token("second")).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict), "{e:?}");
+    assert_eq!(store.token("k").await.unwrap().unwrap().secret.expose(), "first");
+    // Once revoked, the token can be created again.
+    assert!(store.revoke_token("k").await.unwrap());
+    store.create_token(token("third")).await.unwrap();
+    assert_eq!(store.token("k").await.unwrap().unwrap().secret.expose(), "third");
+}
+
+/// A failed command is `Unavailable` with the `redis::RedisError` itself as its source, and a
+/// record that does not parse has the parser's error as its source.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_errors_are_kept_as_the_cause() {
+    let Some(redis) = RedisServer::start() else { return };
+    let store = RedisStore::connect(&redis.url()).unwrap();
+    let mut conn = redis.client().await;
+    // A key of the wrong type: GET answers WRONGTYPE.
+    let _: i64 = redis::cmd("LPUSH").arg(store.token_key("listed")).arg("x").query_async(&mut conn).await.unwrap();
+    let e = store.token("listed").await.unwrap_err();
+    assert!(matches!(e, StoreError::Unavailable(_)), "{e:?}");
+    let cause = std::error::Error::source(&e).expect("a cause");
+    let redis_error = cause.downcast_ref::<redis::RedisError>().expect("the RedisError itself");
+    assert_eq!(redis_error.code(), Some("WRONGTYPE"), "{redis_error}");
+    // A value that is not a record.
+    let _: () = redis::cmd("SET").arg(store.token_key("garbled")).arg("{").query_async(&mut conn).await.unwrap();
+    let e = store.token("garbled").await.unwrap_err();
+    let cause = std::error::Error::source(&e).expect("a cause");
+    assert!(cause.downcast_ref::<serde_json::Error>().is_some(), "{cause:?}");
 }

@@ -1,4 +1,5 @@
-//! The photos demo provider on Rocket and the memory store, per `shared/demo-contract.md`.
+//! The photos demo provider on Rocket and the memory store, per `shared/demo-contract.md`;
+//! everything but the routing is in `oauth1-demo`.
 //!
 //! `cargo run --release -p oauth1-rocket --example photos`
 //! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file;
@@ -15,8 +16,8 @@ use std::net::SocketAddr;
 
 use oauth1::consent::ConsentProof;
 use oauth1::{AuthorizationServer, Error, ErrorKind};
-use oauth1_memory::demo;
-use oauth1_rocket::{ErrorResponse, OAuth1, OAuthRequest, OAuthResponse, SignedBody, SignedForm};
+use oauth1_demo as demo;
+use oauth1_rocket::{ErrorResponse, OAuth1, OAuthRequest, OAuthResponse, PendingConsent, SignedBody, SignedForm};
 use rocket::data::{Data, FromData};
 use rocket::fairing::AdHoc;
 use rocket::form::{Form, FromForm};
@@ -36,12 +37,9 @@ async fn token(server: &State<AuthorizationServer>, req: OAuthRequest) -> OAuthR
     oauth1_rocket::token_credentials(server, &req).await
 }
 
-#[get("/authorize?<oauth_token>")]
-async fn consent(
-    server: &State<AuthorizationServer>,
-    oauth_token: Option<&str>,
-) -> Result<OAuthResponse, ErrorResponse> {
-    let pending = server.pending_authorization(oauth_token.unwrap_or_default()).await?;
+#[get("/authorize")]
+async fn consent(consent: Result<PendingConsent, Error>) -> Result<OAuthResponse, ErrorResponse> {
+    let pending = consent?.pending;
     let mut res = http::Response::new(demo::consent_page(&pending).into_bytes());
     let headers = res.headers_mut();
     headers.insert("content-type", http::HeaderValue::from_static("text/html; charset=utf-8"));
@@ -148,8 +146,8 @@ fn public(file: Option<&str>, size: Option<&str>) -> RawJson<String> {
 #[rocket::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr: SocketAddr = demo::addr_from_env().parse()?;
-    let config = oauth1_redis::demo::config_from_env().await.map_err(|e| e as Box<dyn std::error::Error>)?;
-    let server = AuthorizationServer::new(oauth1_redis::demo::stores_from_env()?, config);
+    let (stores, config) = demo::provider_from_env().await?;
+    let server = AuthorizationServer::new(stores, config);
     println!("{}", demo::PLAINTEXT_WARNING);
     let figment = rocket::Config::figment().merge(("log_level", "critical")).merge(("cli_colors", false));
     // Rocket listens on an internal port behind `oauth1_rocket::front`, which serves `addr`.

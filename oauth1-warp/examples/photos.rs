@@ -1,4 +1,5 @@
-//! The photos demo provider on warp and the memory store, per `shared/demo-contract.md`.
+//! The photos demo provider on warp and the memory store, per `shared/demo-contract.md`;
+//! everything but the routing is in `oauth1-demo`.
 //!
 //! `cargo run --release -p oauth1-warp --example photos`
 //! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file;
@@ -17,7 +18,7 @@ use oauth1::consent::ConsentProof;
 use oauth1::encoding::decode_form;
 use oauth1::server::PendingAuthorization;
 use oauth1::{Authenticated, AuthorizationServer, Error, ErrorKind};
-use oauth1_memory::demo;
+use oauth1_demo as demo;
 use oauth1_warp::DEFAULT_BODY_LIMIT;
 use warp::Filter;
 use warp::http::{HeaderMap, Response};
@@ -55,7 +56,7 @@ async fn decide(
     cookies: HeaderMap,
     form: HashMap<String, String>,
 ) -> Result<Response<Vec<u8>>, warp::Rejection> {
-    let reject = |e: Error| warp::reject::custom(RejectedError(e));
+    let reject = |e: Error| warp::reject::custom(oauth1_warp::Rejected::new(e));
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
     let token = field("oauth_token");
     let proof = ConsentProof::new(
@@ -75,23 +76,10 @@ async fn decide(
     }
 }
 
-/// Errors of the consent form, answered like the core's.
-#[derive(Debug)]
-struct RejectedError(Error);
-impl warp::reject::Reject for RejectedError {}
-
-async fn recover_all(err: warp::Rejection) -> Result<warp::reply::Response, warp::Rejection> {
-    use warp::Reply;
-    if let Some(RejectedError(e)) = err.find::<RejectedError>() {
-        return Ok(e.to_response(None).into_response());
-    }
-    oauth1_warp::recover(err).await
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let config = oauth1_redis::demo::config_from_env().await.map_err(|e| e as Box<dyn std::error::Error>)?;
-    let server = AuthorizationServer::new(oauth1_redis::demo::stores_from_env()?, config);
+    let (stores, config) = demo::provider_from_env().await?;
+    let server = AuthorizationServer::new(stores, config);
     println!("{}", demo::PLAINTEXT_WARNING);
     let protector = server.resource_protector();
 
@@ -135,8 +123,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         json(demo::photos_json(None, None, demo::first(&pairs, "file"), demo::first(&pairs, "size")))
     });
 
-    let routes =
-        initiate.or(token).or(consent).or(decision).or(photos_get).or(photos_post).or(public).recover(recover_all);
+    let routes = initiate
+        .or(token)
+        .or(consent)
+        .or(decision)
+        .or(photos_get)
+        .or(photos_post)
+        .or(public)
+        .recover(oauth1_warp::recover);
 
     let limits = oauth1_warp::ServeLimits::from_env_with_prefix("OAUTH1_DEMO_")?;
     let listener = tokio::net::TcpListener::bind(demo::addr_from_env()).await?;
