@@ -98,6 +98,23 @@ impl Provider {
         self.config.clock.now()
     }
 
+    /// A credential request (§2.1, §2.3) read: `POST` only (405 otherwise), then parsed.
+    fn parse_credential_request<'r, B: AsRef<[u8]>>(
+        &self,
+        req: &'r http::Request<B>,
+        step: params::Step,
+    ) -> Result<SignedRequest<'r>, Error> {
+        let post_only = if req.method() == http::Method::POST {
+            Ok(())
+        } else {
+            Err(Error::with_description(crate::ErrorKind::MethodNotAllowed, "use POST")
+                .with_advice(crate::error::Advice::Allow("POST")))
+        };
+        post_only
+            .and_then(|()| SignedRequest::parse(req, &self.config.request_parsing))
+            .inspect_err(|e| self.log_refusal(step.name(), None, e))
+    }
+
     /// Logs a refusal: `debug` under `oauth1::refusal`, or `warn` under `oauth1::store` for a
     /// store failure (with its cause, which the client never sees).
     fn log_refusal(&self, step: &'static str, signed: Option<&SignedRequest<'_>>, e: &Error) {

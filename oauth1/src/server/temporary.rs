@@ -1,8 +1,8 @@
 //! Temporary credentials ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)).
 
-use http::{Method, Response, StatusCode};
+use http::{Response, StatusCode};
 
-use crate::error::{Advice, Error, ErrorKind};
+use crate::error::Error;
 use crate::request::SignedRequest;
 use crate::response::{form_encode, form_response};
 use crate::signature::{Secret, SignatureMatch};
@@ -12,15 +12,6 @@ use super::AuthorizationServer;
 use super::authenticate::signed_value;
 use super::callback::{callback_allowed, callback_uri, check_callback_shape};
 use super::params::{ProtocolParams, Step};
-
-/// `405` unless `POST` (§2: the credential endpoints take `POST` only).
-pub(super) fn post_only(method: &Method) -> Result<(), Error> {
-    if method == Method::POST {
-        Ok(())
-    } else {
-        Err(Error::with_description(ErrorKind::MethodNotAllowed, "use POST").with_advice(Advice::Allow("POST")))
-    }
-}
 
 impl AuthorizationServer {
     /// Temporary credentials ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)):
@@ -32,12 +23,10 @@ impl AuthorizationServer {
         &self,
         req: &http::Request<B>,
     ) -> Result<Response<Vec<u8>>, Error> {
-        let provider = &*self.provider;
-        let step = Step::TemporaryCredentials;
-        let signed = post_only(req.method())
-            .and_then(|()| SignedRequest::parse(req, &provider.config.request_parsing))
-            .inspect_err(|e| provider.log_refusal(step.name(), None, e))?;
-        self.issue_temporary(&signed).await.inspect_err(|e| provider.log_refusal(step.name(), Some(&signed), e))
+        let signed = self.provider.parse_credential_request(req, Step::TemporaryCredentials)?;
+        self.issue_temporary(&signed)
+            .await
+            .inspect_err(|e| self.provider.log_refusal(Step::TemporaryCredentials.name(), Some(&signed), e))
     }
 
     async fn issue_temporary(&self, signed: &SignedRequest<'_>) -> Result<Response<Vec<u8>>, Error> {

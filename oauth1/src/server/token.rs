@@ -12,7 +12,6 @@ use crate::store::{Authorization, TokenCredentials};
 use super::AuthorizationServer;
 use super::authenticate::signed_value;
 use super::params::{ProtocolParams, Step};
-use super::temporary::post_only;
 
 impl AuthorizationServer {
     /// Token credentials ([RFC 5849 §2.3](https://www.rfc-editor.org/rfc/rfc5849#section-2.3)):
@@ -21,12 +20,10 @@ impl AuthorizationServer {
     /// races. A request that is not authenticated never destroys the temporary credentials; an
     /// authenticated one with a wrong verifier does (no guessing).
     pub async fn token_credentials<B: AsRef<[u8]>>(&self, req: &http::Request<B>) -> Result<Response<Vec<u8>>, Error> {
-        let provider = &*self.provider;
-        let step = Step::TokenCredentials;
-        let signed = post_only(req.method())
-            .and_then(|()| SignedRequest::parse(req, &provider.config.request_parsing))
-            .inspect_err(|e| provider.log_refusal(step.name(), None, e))?;
-        self.issue_token(&signed).await.inspect_err(|e| provider.log_refusal(step.name(), Some(&signed), e))
+        let signed = self.provider.parse_credential_request(req, Step::TokenCredentials)?;
+        self.issue_token(&signed)
+            .await
+            .inspect_err(|e| self.provider.log_refusal(Step::TokenCredentials.name(), Some(&signed), e))
     }
 
     async fn issue_token(&self, signed: &SignedRequest<'_>) -> Result<Response<Vec<u8>>, Error> {
