@@ -67,7 +67,7 @@ impl<'a> SignedRequest<'a> {
             ));
         }
         if c.realms > 1 {
-            return Err(duplicated("realm"));
+            return Err(Error::duplicated("realm"));
         }
         if let Some(q) = uri.query() {
             for pair in parse_form(q) {
@@ -98,7 +98,7 @@ impl<'a> SignedRequest<'a> {
             ));
         }
         if c.signatures > 1 {
-            return Err(duplicated("oauth_signature"));
+            return Err(Error::duplicated("oauth_signature"));
         }
         let Collector { mut params, signature, realm, .. } = c;
 
@@ -112,7 +112,7 @@ impl<'a> SignedRequest<'a> {
                 continue;
             }
             if previous == Some(p.name.as_ref()) {
-                return Err(duplicated_owned(&p.name));
+                return Err(Error::duplicated(p.name.to_string()));
             }
             previous = Some(p.name.as_ref());
             let slot = match p.name.as_ref() {
@@ -132,14 +132,6 @@ impl<'a> SignedRequest<'a> {
 
         Ok(SignedRequest { method, base_uri, params, signature, realm, transport, slots })
     }
-}
-
-fn duplicated(name: &'static str) -> Error {
-    Error::with_description(ErrorKind::DuplicatedParameter, format!("duplicated \"{name}\" in parameters"))
-}
-
-fn duplicated_owned(name: &str) -> Error {
-    Error::with_description(ErrorKind::DuplicatedParameter, format!("duplicated \"{name}\" in parameters"))
 }
 
 /// Gathers the parameters of every transport, noting which carried protocol parameters.

@@ -91,6 +91,9 @@ fn protocol_parameters_repeated_within_a_transport_are_rejected() {
         let req = request("GET", uri, &h, "");
         assert_eq!(parse(&req).unwrap_err().kind(), ErrorKind::DuplicatedParameter, "{uri} {auth:?}");
     }
+    // The error names the parameter.
+    let req = request("GET", "/?oauth_nonce=a&oauth_nonce=b", &[("host", "h")], "");
+    assert_eq!(parse(&req).unwrap_err().description(), Some("duplicated \"oauth_nonce\""));
     // Non-protocol parameters may repeat, and all are signed.
     let req = request("GET", "/?a=1&a=2&a=1", &[("host", "h")], "");
     assert_eq!(parse(&req).unwrap().params().count(), 3);
