@@ -108,49 +108,6 @@ fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
-/// Whether `bytes` contains `needle`, eight bytes per step (the classic "has a zero byte"
-/// test on the word XORed with the needle). Names and values are 5–40 bytes: short enough
-/// that `memchr`'s set-up costs more than it saves, long enough for a byte loop to show.
-#[inline]
-fn contains(bytes: &[u8], needle: u8) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let pattern = u64::from_ne_bytes([needle; 8]);
-    let mut rest = bytes;
-    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
-        let w = u64::from_ne_bytes(*word) ^ pattern;
-        if w.wrapping_sub(ONES) & !w & HIGHS != 0 {
-            return true;
-        }
-        rest = tail;
-    }
-    rest.contains(&needle)
-}
-
-/// The index of the first `x` or `y` in `bytes`, eight bytes per step (the zero-byte test of
-/// [`contains`] on the word XORed with each; the lowest flagged byte of that test is always a
-/// true match, so the first match is exact). Quoted header values are 10–40 bytes.
-#[inline]
-pub(crate) fn find_either(bytes: &[u8], x: u8, y: u8) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let (px, py) = (u64::from_ne_bytes([x; 8]), u64::from_ne_bytes([y; 8]));
-    let mut offset = 0;
-    let mut rest = bytes;
-    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
-        // Little-endian: the first byte is the lowest, so trailing zeros find it.
-        let w = u64::from_le_bytes(*word);
-        let (a, b) = (w ^ px, w ^ py);
-        let found = (a.wrapping_sub(ONES) & !a | b.wrapping_sub(ONES) & !b) & HIGHS;
-        if found != 0 {
-            return Some(offset + (found.trailing_zeros() / 8) as usize);
-        }
-        offset += 8;
-        rest = tail;
-    }
-    rest.iter().position(|&b| b == x || b == y).map(|i| offset + i)
-}
-
 /// Which decoding applies: the header decodes `%XX` only; query and form bodies also turn `+`
 /// into a space (`application/x-www-form-urlencoded`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,8 +120,8 @@ pub(crate) enum Plus {
 /// error, never passed through. Borrows when there is nothing to decode.
 pub(crate) fn decode(input: &str, plus: Plus) -> Result<Cow<'_, str>, Error> {
     let bytes = input.as_bytes();
-    let has_percent = contains(bytes, b'%');
-    let has_plus = plus == Plus::Space && contains(bytes, b'+');
+    let has_percent = bytes.contains(&b'%');
+    let has_plus = plus == Plus::Space && bytes.contains(&b'+');
     if !has_percent {
         return Ok(if has_plus { Cow::Owned(input.replace('+', " ")) } else { Cow::Borrowed(input) });
     }
@@ -269,55 +226,6 @@ impl<'a> Iterator for FormPairs<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn contains_finds_every_byte_at_every_position() {
-        for len in 0..20 {
-            for pos in 0..len {
-                for needle in [b'%', b'+', 0x00, 0x80, 0xff] {
-                    for filler in [b'a', 0x00, 0x7f, 0x81, 0xfe] {
-                        if filler == needle {
-                            continue;
-                        }
-                        let mut bytes = vec![filler; len];
-                        assert!(!contains(&bytes, needle), "len {len} filler {filler:#x} needle {needle:#x}");
-                        bytes[pos] = needle;
-                        assert!(contains(&bytes, needle), "len {len} pos {pos} filler {filler:#x} needle {needle:#x}");
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn find_either_finds_the_first_of_two_bytes_at_every_position() {
-        for len in 0..20 {
-            for first in 0..=len {
-                for second in first..=len {
-                    for (x, y) in [(b'"', b'\\'), (0x00, 0xff), (0x80, 0x01)] {
-                        for filler in [b'a', 0x00, 0x7f, 0x81, 0xfe] {
-                            if filler == x || filler == y {
-                                continue;
-                            }
-                            let mut bytes = vec![filler; len];
-                            // x at `first` (if inside), y at `second` (if inside and later).
-                            if let Some(b) = bytes.get_mut(first) {
-                                *b = x;
-                            }
-                            if second > first
-                                && let Some(b) = bytes.get_mut(second)
-                            {
-                                *b = y;
-                            }
-                            let expected = bytes.iter().position(|&b| b == x || b == y);
-                            assert_eq!(find_either(&bytes, x, y), expected, "{bytes:?}");
-                            assert_eq!(find_either(&bytes, y, x), expected, "{bytes:?}");
-                        }
-                    }
-                }
-            }
-        }
-    }
 
     #[test]
     fn unreserved_chunks_agree_with_the_table() {

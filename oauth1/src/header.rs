@@ -23,7 +23,7 @@
 
 use std::borrow::Cow;
 
-use crate::encoding::{Plus, byte_class, decode, find_either, in_class};
+use crate::encoding::{Plus, byte_class, decode, in_class};
 use crate::error::Error;
 
 /// A decoded header parameter: name and value.
@@ -79,7 +79,7 @@ impl<'a> Cursor<'a> {
         let rest = self.input.get(start..).unwrap_or_default();
         // Fast path: no escape before the closing quote (`http` has already refused CR, LF
         // and NUL in header values).
-        match find_either(rest.as_bytes(), b'"', b'\\') {
+        match memchr::memchr2(b'"', b'\\', rest.as_bytes()) {
             None => return Err(Error::malformed("unterminated quoted string in Authorization header")),
             Some(end) if rest.as_bytes().get(end) == Some(&b'"') => {
                 self.pos = start + end + 1;
