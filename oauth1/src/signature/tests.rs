@@ -29,7 +29,6 @@ fn every_built_in_method_name_is_borrowed() {
 #[test]
 fn signing_key_on_the_stack_matches_the_allocated_one() {
     // Short keys fit the stack buffer; long ones (and ones that grow when encoded) fall back.
-    // Unreserved secrets are copied as they are, with the same length limit.
     for n in [0, 1, 20, 42, 43, 60, 200] {
         for (cs, ts) in [
             ("é&".repeat(n), "x~y".repeat(n)),
