@@ -24,6 +24,15 @@ pub const HMAC_SHA256: HmacMethod = HmacMethod(Algorithm::Sha256);
 pub const HMAC_SHA512: HmacMethod = HmacMethod(Algorithm::Sha512);
 
 impl HmacMethod {
+    /// The method's name, `'static` (see [`method_name`](super::method_name)).
+    pub(crate) const fn static_name(self) -> &'static str {
+        match self.0 {
+            Algorithm::Sha1 => "HMAC-SHA1",
+            Algorithm::Sha256 => "HMAC-SHA256",
+            Algorithm::Sha512 => "HMAC-SHA512",
+        }
+    }
+
     /// The signature of `base_string`, base64-encoded.
     pub fn sign(&self, base_string: &BaseString<'_>, consumer_secret: &str, token_secret: &str) -> String {
         with_signing_key(consumer_secret, token_secret, |key| {
@@ -77,11 +86,7 @@ fn tag<M: Mac + KeyInit>(key: &[u8], message: impl FnOnce(&mut dyn FnMut(&[u8]))
 
 impl SignatureMethod for HmacMethod {
     fn name(&self) -> &str {
-        match self.0 {
-            Algorithm::Sha1 => "HMAC-SHA1",
-            Algorithm::Sha256 => "HMAC-SHA256",
-            Algorithm::Sha512 => "HMAC-SHA512",
-        }
+        self.static_name()
     }
 
     fn verify(&self, base_string: &BaseString<'_>, signature: &str, keys: &VerifyingKeys<'_>) -> bool {

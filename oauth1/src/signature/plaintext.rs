@@ -10,9 +10,16 @@ pub struct Plaintext;
 /// `PLAINTEXT`.
 pub const PLAINTEXT: Plaintext = Plaintext;
 
+impl Plaintext {
+    /// The method's name, `'static` (see [`method_name`](super::method_name)).
+    pub(crate) const fn static_name(self) -> &'static str {
+        "PLAINTEXT"
+    }
+}
+
 impl SignatureMethod for Plaintext {
     fn name(&self) -> &str {
-        "PLAINTEXT"
+        self.static_name()
     }
 
     fn verify(&self, _: &BaseString<'_>, signature: &str, keys: &VerifyingKeys<'_>) -> bool {

@@ -20,12 +20,20 @@ impl fmt::Debug for SignatureMethods {
     }
 }
 
-/// The names of the built-in methods, as `'static` strings.
-pub(super) const BUILT_IN_NAMES: [&str; 7] =
-    ["HMAC-SHA1", "HMAC-SHA256", "HMAC-SHA512", "RSA-SHA1", "RSA-SHA256", "RSA-SHA512", "PLAINTEXT"];
+/// The names of the built-in methods, `'static`.
+pub(super) const BUILT_IN_NAMES: [&str; 7] = [
+    HMAC_SHA1.static_name(),
+    HMAC_SHA256.static_name(),
+    HMAC_SHA512.static_name(),
+    RSA_SHA1.static_name(),
+    RSA_SHA256.static_name(),
+    RSA_SHA512.static_name(),
+    PLAINTEXT.static_name(),
+];
 
-/// A method name as `Cow`: borrowed from a constant for the built-in methods, so naming the
-/// method of a verified request allocates nothing.
+/// A method name as `Cow`: borrowed for the built-in methods, so naming the method of a
+/// verified request allocates nothing (owning it would be one more allocation per
+/// verification).
 pub(crate) fn method_name(name: &str) -> Cow<'static, str> {
     BUILT_IN_NAMES.iter().find(|n| **n == name).map_or_else(|| Cow::Owned(name.to_owned()), |n| Cow::Borrowed(*n))
 }

@@ -27,6 +27,15 @@ fn digest_base_string<D: Digest>(base_string: &BaseString<'_>) -> Vec<u8> {
 }
 
 impl RsaMethod {
+    /// The method's name, `'static` (see [`method_name`](super::method_name)).
+    pub(crate) const fn static_name(self) -> &'static str {
+        match self.0 {
+            Algorithm::Sha1 => "RSA-SHA1",
+            Algorithm::Sha256 => "RSA-SHA256",
+            Algorithm::Sha512 => "RSA-SHA512",
+        }
+    }
+
     fn scheme_and_hash(&self, base_string: &BaseString<'_>) -> (rsa::Pkcs1v15Sign, Vec<u8>) {
         match self.0 {
             Algorithm::Sha1 => (rsa::Pkcs1v15Sign::new::<Sha1>(), digest_base_string::<Sha1>(base_string)),
@@ -44,11 +53,7 @@ impl RsaMethod {
 
 impl SignatureMethod for RsaMethod {
     fn name(&self) -> &str {
-        match self.0 {
-            Algorithm::Sha1 => "RSA-SHA1",
-            Algorithm::Sha256 => "RSA-SHA256",
-            Algorithm::Sha512 => "RSA-SHA512",
-        }
+        self.static_name()
     }
 
     fn uses_shared_secret(&self) -> bool {
