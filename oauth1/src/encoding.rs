@@ -120,7 +120,7 @@ pub(crate) fn decode(input: &str, plus: Plus) -> Result<Cow<'_, str>, Error> {
     loop {
         // Copy the run up to the next escape whole, then decode the escape.
         let run = rest.iter().position(|&b| b == b'%' || (b == b'+' && plus == Plus::Space)).unwrap_or(rest.len());
-        let (literal, escape) = rest.split_at_checked(run).unwrap_or((rest, &[]));
+        let (literal, escape) = rest.split_at(run);
         out.extend_from_slice(literal);
         rest = match escape {
             [] => break,

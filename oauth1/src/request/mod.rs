@@ -157,8 +157,9 @@ pub fn announces_body(headers: &HeaderMap) -> bool {
 }
 
 impl SignedRequest<'_> {
+    #[expect(clippy::indexing_slicing, reason = "slots are indices into `params`, set when it was sorted")]
     fn slot(&self, slot: Option<usize>) -> Option<&str> {
-        slot.and_then(|i| self.params.get(i)).map(|p| p.value.as_ref())
+        slot.map(|i| self.params[i].value.as_ref())
     }
 
     /// The HTTP method, upper-cased, as it enters the base string.

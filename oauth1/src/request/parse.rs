@@ -146,6 +146,7 @@ struct Collector<'a> {
 }
 
 impl<'a> Collector<'a> {
+    #[expect(clippy::indexing_slicing, reason = "0, 1 or 2 into three entries")]
     fn push(&mut self, p: Param<'a>) {
         if p.is_protocol() {
             let i = match p.source {
@@ -153,9 +154,7 @@ impl<'a> Collector<'a> {
                 Transport::Body => 1,
                 Transport::Header => 2,
             };
-            if let Some(seen) = self.seen.get_mut(i) {
-                *seen = true;
-            }
+            self.seen[i] = true;
             if p.name == "oauth_signature" {
                 self.signatures += 1;
                 self.signature = Some(p.value);

@@ -53,17 +53,9 @@ impl SignatureMethods {
         SignatureMethods { entries: Vec::new() }
     }
 
-    fn position(&self, name: &str) -> Option<usize> {
-        self.entries.iter().position(|(m, _)| m.name() == name)
-    }
-
     fn insert(&mut self, method: Arc<dyn SignatureMethod>, allowed: bool) -> &mut Self {
-        match self.position(method.name()) {
-            Some(i) => {
-                if let Some(e) = self.entries.get_mut(i) {
-                    *e = (method, allowed);
-                }
-            }
+        match self.entries.iter_mut().find(|(m, _)| m.name() == method.name()) {
+            Some(entry) => *entry = (method, allowed),
             None => self.entries.push((method, allowed)),
         }
         self
@@ -90,9 +82,9 @@ impl SignatureMethods {
     }
 
     fn set_allowed(&mut self, name: &str, allowed: bool) -> bool {
-        match self.position(name).and_then(|i| self.entries.get_mut(i)) {
-            Some(e) => {
-                e.1 = allowed;
+        match self.entries.iter_mut().find(|(m, _)| m.name() == name) {
+            Some(entry) => {
+                entry.1 = allowed;
                 true
             }
             None => false,
