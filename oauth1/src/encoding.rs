@@ -170,47 +170,11 @@ pub fn decode_form(input: &str) -> Result<Vec<FormPair<'_>>, Error> {
 
 /// Splits an `application/x-www-form-urlencoded` string (a query or a form body) into decoded
 /// pairs. Empty segments are skipped; a segment without `=` is a name with an empty value.
-pub(crate) fn parse_form(input: &str) -> impl Iterator<Item = Result<(Cow<'_, str>, Cow<'_, str>), Error>> {
-    FormPairs { rest: input }
-}
-
-/// The segments of a form string, each split at its first `=` in the same pass that finds its
-/// end (`&` and `=` are ASCII, so every split is a `str` boundary).
-struct FormPairs<'a> {
-    rest: &'a str,
-}
-
-impl<'a> Iterator for FormPairs<'a> {
-    type Item = Result<(Cow<'a, str>, Cow<'a, str>), Error>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if self.rest.is_empty() {
-                return None;
-            }
-            let mut end = self.rest.len();
-            let mut eq = None;
-            for (i, &b) in self.rest.as_bytes().iter().enumerate() {
-                if b == b'&' {
-                    end = i;
-                    break;
-                }
-                if b == b'=' && eq.is_none() {
-                    eq = Some(i);
-                }
-            }
-            let segment = self.rest.get(..end).unwrap_or_default();
-            self.rest = self.rest.get(end + 1..).unwrap_or_default();
-            if segment.is_empty() {
-                continue;
-            }
-            let (name, value) = match eq {
-                Some(i) => (segment.get(..i).unwrap_or_default(), segment.get(i + 1..).unwrap_or_default()),
-                None => (segment, ""),
-            };
-            return Some(decode(name, Plus::Space).and_then(|n| Ok((n, decode(value, Plus::Space)?))));
-        }
-    }
+pub(crate) fn parse_form(input: &str) -> impl Iterator<Item = Result<FormPair<'_>, Error>> {
+    input.split('&').filter(|segment| !segment.is_empty()).map(|segment| {
+        let (name, value) = segment.split_once('=').unwrap_or((segment, ""));
+        Ok((decode(name, Plus::Space)?, decode(value, Plus::Space)?))
+    })
 }
 
 #[cfg(test)]
