@@ -27,7 +27,9 @@ pub fn encode(s: &str) -> PercentEncode<'_> {
 }
 
 /// A byte class as a 256-entry table: ASCII letters and digits (when `alphanumeric`) and
-/// `others`. One load per byte classifies it.
+/// `others`. One load per byte classifies it: `is_ascii_alphanumeric() || matches!(…)` for the
+/// unreserved bytes and `tchar` instead cost 3.1 k of 28.1 k instructions per verification
+/// (11 %, `examples/profile_hmac.rs`).
 #[expect(clippy::indexing_slicing, reason = "a `u8` indexes 256 entries (and this runs at compile time)")]
 pub(crate) const fn byte_class(alphanumeric: bool, others: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];

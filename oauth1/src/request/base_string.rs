@@ -49,6 +49,9 @@ impl<'r> BaseString<'r> {
 
 /// Writes `s` percent-encoded (§3.6): runs of unreserved bytes as they are, any other byte as
 /// `prefix` and two hex digits (`prefix` is `%`, or `%25` to encode twice).
+///
+/// Not [`encode`](crate::encoding::encode) (twice): its iterators cost 3.7 k of 27.7 k
+/// instructions per verification (13 %, `examples/profile_hmac.rs`).
 fn write_encoded(sink: &mut dyn FnMut(&[u8]), s: &str, prefix: &[u8]) {
     let mut rest = s.as_bytes();
     loop {
