@@ -72,6 +72,25 @@ pub(crate) fn hex_upper(nibble: u8) -> u8 {
     HEX[usize::from(nibble & 15)]
 }
 
+/// Writes `s` percent-encoded ([§3.6](https://www.rfc-editor.org/rfc/rfc5849#section-3.6))
+/// into `sink`: runs of unreserved bytes as they are, any other byte as `prefix` and two hex
+/// digits (`prefix` is `%`, or `%25` to encode twice as the base string does).
+///
+/// Not [`encode`] (in the base string, twice): its iterators cost 3.7 k of 27.7 k
+/// instructions per verification (13 %, `examples/profile_hmac.rs`).
+pub(crate) fn encode_into(s: &str, prefix: &[u8], sink: &mut dyn FnMut(&[u8])) {
+    let mut rest = s.as_bytes();
+    loop {
+        let run = rest.iter().position(|&b| !is_unreserved(b)).unwrap_or(rest.len());
+        let (unreserved, escape) = rest.split_at(run);
+        sink(unreserved);
+        let Some((&b, tail)) = escape.split_first() else { break };
+        sink(prefix);
+        sink(&[hex_upper(b >> 4), hex_upper(b & 15)]);
+        rest = tail;
+    }
+}
+
 /// Compares two strings in the order of their encoded forms, without encoding them.
 ///
 /// An encoded byte is either itself (unreserved) or `%XY`. `%` sorts below every unreserved
@@ -207,6 +226,19 @@ mod tests {
             } else {
                 assert!(b >= 0x80, "only lone non-ASCII bytes fail UTF-8");
             }
+        }
+    }
+
+    #[test]
+    fn encode_into_agrees_with_encode_once_and_twice() {
+        let all: String = (0..=0x7f_u8).map(char::from).chain("é☃𝄞".chars()).collect();
+        for s in ["", "a", "%", "a b", "~-._", "x%2Fy", "ab%", &all] {
+            let mut once = Vec::new();
+            encode_into(s, b"%", &mut |b| once.extend_from_slice(b));
+            assert_eq!(String::from_utf8(once).unwrap(), encode(s).to_string(), "{s:?}");
+            let mut twice = Vec::new();
+            encode_into(s, b"%25", &mut |b| twice.extend_from_slice(b));
+            assert_eq!(String::from_utf8(twice).unwrap(), encode(&encode(s).to_string()).to_string(), "{s:?}");
         }
     }
 
