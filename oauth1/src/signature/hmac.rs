@@ -6,7 +6,6 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
-use subtle::ConstantTimeEq;
 
 use super::keys::with_signing_key;
 use super::{Algorithm, SignatureMethod, VerifyingKeys};
@@ -35,53 +34,32 @@ impl HmacMethod {
 
     /// The signature of `base_string`, base64-encoded.
     pub fn sign(&self, base_string: &BaseString<'_>, consumer_secret: &str, token_secret: &str) -> String {
-        with_signing_key(consumer_secret, token_secret, |key| {
-            STANDARD.encode(self.tag(key, |sink| base_string.write_to(sink)).as_bytes())
-        })
+        self.sign_message(consumer_secret, token_secret, &|sink| base_string.write_to(sink))
     }
 
     /// Signs a base string given as text (for test vectors and debugging).
     pub fn sign_text(&self, base_string: &str, consumer_secret: &str, token_secret: &str) -> String {
-        with_signing_key(consumer_secret, token_secret, |key| {
-            STANDARD.encode(self.tag(key, |sink| sink(base_string.as_bytes())).as_bytes())
+        self.sign_message(consumer_secret, token_secret, &|sink| sink(base_string.as_bytes()))
+    }
+
+    fn sign_message(self, consumer_secret: &str, token_secret: &str, message: Message<'_>) -> String {
+        with_signing_key(consumer_secret, token_secret, |key| match self.0 {
+            Algorithm::Sha1 => STANDARD.encode(mac::<Hmac<Sha1>>(key, message).finalize().into_bytes()),
+            Algorithm::Sha256 => STANDARD.encode(mac::<Hmac<Sha256>>(key, message).finalize().into_bytes()),
+            Algorithm::Sha512 => STANDARD.encode(mac::<Hmac<Sha512>>(key, message).finalize().into_bytes()),
         })
     }
-
-    /// The HMAC, keyed with `key`, of what `message` writes to its sink.
-    fn tag(self, key: &[u8], message: impl FnOnce(&mut dyn FnMut(&[u8]))) -> Tag {
-        match self.0 {
-            Algorithm::Sha1 => tag::<Hmac<Sha1>>(key, message),
-            Algorithm::Sha256 => tag::<Hmac<Sha256>>(key, message),
-            Algorithm::Sha512 => tag::<Hmac<Sha512>>(key, message),
-        }
-    }
 }
 
-/// An HMAC value, on the stack: at most the 64 bytes of HMAC-SHA512.
-struct Tag {
-    bytes: [u8; 64],
-    len: usize,
-}
+/// A message, written to the sink it is given.
+type Message<'m> = &'m dyn Fn(&mut dyn FnMut(&[u8]));
 
-impl Tag {
-    #[expect(clippy::indexing_slicing, reason = "`len` is an HMAC's output size, at most 64")]
-    fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-}
-
-#[expect(
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "HMAC keys may have any length; outputs are at most 64 bytes"
-)]
-fn tag<M: Mac + KeyInit>(key: &[u8], message: impl FnOnce(&mut dyn FnMut(&[u8]))) -> Tag {
+/// An HMAC keyed with `key` that has read `message`.
+#[expect(clippy::expect_used, reason = "HMAC accepts keys of any length")]
+fn mac<M: Mac + KeyInit>(key: &[u8], message: Message<'_>) -> M {
     let mut mac = <M as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
     message(&mut |b| mac.update(b));
-    let output = mac.finalize().into_bytes();
-    let mut tag = Tag { bytes: [0; 64], len: output.len() };
-    tag.bytes[..output.len()].copy_from_slice(&output);
-    tag
+    mac
 }
 
 impl SignatureMethod for HmacMethod {
@@ -101,10 +79,12 @@ impl SignatureMethod for HmacMethod {
         };
         #[expect(clippy::indexing_slicing, reason = "`decode_slice` writes at most the buffer's 64 bytes")]
         let expected = &expected[..n];
-        with_signing_key(keys.consumer_secret, keys.token_secret, |key| {
-            let tag = self.tag(key, |sink| base_string.write_to(sink));
-            // Constant time; a length that differs (public, fixed by the method) is no match.
-            bool::from(tag.as_bytes().ct_eq(expected))
+        let message: Message<'_> = &|sink| base_string.write_to(sink);
+        // `verify_slice` compares in constant time.
+        with_signing_key(keys.consumer_secret, keys.token_secret, |key| match self.0 {
+            Algorithm::Sha1 => mac::<Hmac<Sha1>>(key, message).verify_slice(expected).is_ok(),
+            Algorithm::Sha256 => mac::<Hmac<Sha256>>(key, message).verify_slice(expected).is_ok(),
+            Algorithm::Sha512 => mac::<Hmac<Sha512>>(key, message).verify_slice(expected).is_ok(),
         })
     }
 }
