@@ -130,17 +130,16 @@ pub(crate) enum Plus {
 /// Decodes `input` once, strictly: an invalid `%` escape or a result that is not UTF-8 is an
 /// error, never passed through. Borrows when there is nothing to decode.
 pub(crate) fn decode(input: &str, plus: Plus) -> Result<Cow<'_, str>, Error> {
+    let special = |b: u8| b == b'%' || (b == b'+' && plus == Plus::Space);
     let bytes = input.as_bytes();
-    let has_percent = bytes.contains(&b'%');
-    let has_plus = plus == Plus::Space && bytes.contains(&b'+');
-    if !has_percent {
-        return Ok(if has_plus { Cow::Owned(input.replace('+', " ")) } else { Cow::Borrowed(input) });
+    if !bytes.iter().any(|&b| special(b)) {
+        return Ok(Cow::Borrowed(input));
     }
     let mut out = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
     loop {
         // Copy the run up to the next escape whole, then decode the escape.
-        let run = rest.iter().position(|&b| b == b'%' || (b == b'+' && plus == Plus::Space)).unwrap_or(rest.len());
+        let run = rest.iter().position(|&b| special(b)).unwrap_or(rest.len());
         let (literal, escape) = rest.split_at(run);
         out.extend_from_slice(literal);
         rest = match escape {
