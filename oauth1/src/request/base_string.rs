@@ -24,8 +24,14 @@ impl<'r> BaseString<'r> {
         BaseString { method, uri, params }
     }
 
-    /// Streams the base string into `sink`, piece by piece.
+    /// Streams the base string into `sink`, in pieces of up to 512 bytes.
     pub fn write_to(&self, sink: &mut dyn FnMut(&[u8])) {
+        let mut buffer = Buffered { buf: [0; 512], len: 0, out: sink };
+        self.write_pieces(&mut |piece| buffer.write(piece));
+        buffer.flush();
+    }
+
+    fn write_pieces(&self, sink: &mut dyn FnMut(&[u8])) {
         encode_into(self.method, b"%", sink);
         sink(b"&");
         encode_into(self.uri, b"%", sink);
@@ -44,6 +50,36 @@ impl<'r> BaseString<'r> {
     /// The normalized request parameters ([§3.4.1.3.2](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.1.3.2)).
     pub fn normalized_parameters(&self) -> String {
         normalize(self.params.iter().map(|p| (p.name.as_ref(), p.value.as_ref())))
+    }
+}
+
+/// Gathers the base string's pieces (a few bytes each) so the hash sees few, large updates.
+/// It saves 1.3 k of 26.9 k instructions per verification (4.8 %), and 17 k of 224 k (7.7 %)
+/// with 80 more query parameters (`examples/profile_hmac.rs`, `profile_verify` in `tests`).
+struct Buffered<'s> {
+    buf: [u8; 512],
+    len: usize,
+    out: &'s mut dyn FnMut(&[u8]),
+}
+
+impl Buffered<'_> {
+    #[expect(clippy::indexing_slicing, reason = "there is room: the buffer was flushed if there was not")]
+    fn write(&mut self, bytes: &[u8]) {
+        if bytes.len() > self.buf.len() - self.len {
+            self.flush();
+        }
+        if bytes.len() > self.buf.len() {
+            (self.out)(bytes);
+        } else {
+            self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            self.len += bytes.len();
+        }
+    }
+
+    #[expect(clippy::indexing_slicing, reason = "`len` never passes the end of the buffer")]
+    fn flush(&mut self) {
+        (self.out)(&self.buf[..self.len]);
+        self.len = 0;
     }
 }
 

@@ -147,3 +147,27 @@ fn debug_hides_values() {
     let s = parse(&req).unwrap();
     assert!(!format!("{s:?}").contains("sekrit"));
 }
+
+/// Pieces longer than the write buffer, and many that fill it, give the base string of the
+/// definition (§3.4.1.1: the encoded method, URI and normalized parameters joined by `&`).
+#[test]
+fn base_string_of_long_values_matches_its_definition() {
+    use crate::encoding::encode;
+    for (a, b) in
+        [("x".repeat(2000), "y z".repeat(300)), ("%21".repeat(400), "é".repeat(100)), ("q".repeat(511), String::new())]
+    {
+        let body = format!("a={a}&b={}", encode(&b));
+        let req = request("POST", "/p", &[("host", "h"), FORM], &body);
+        let s = parse(&req).unwrap();
+        let normalized = s.base_string().normalized_parameters();
+        let expected = format!("POST&{}&{}", encode("http://h/p"), encode(&normalized));
+        let mut pieces = 0;
+        let mut written = Vec::new();
+        s.base_string().write_to(&mut |piece| {
+            pieces += 1;
+            written.extend_from_slice(piece);
+        });
+        assert_eq!(String::from_utf8(written).unwrap(), expected);
+        assert!(pieces <= expected.len() / 256 + 2, "{pieces} pieces for {} bytes", expected.len());
+    }
+}
