@@ -29,7 +29,7 @@
 //!   ([`AntiForgery::set_cookie`]): it is then named `__Host-oauth1_consent`, a name browsers
 //!   only accept from the page's own origin over https, with no `Domain`;
 //! * when your app has signed-in users, bind the pair to the session
-//!   ([`AuthorizationServer::pending_authorization_in_session`] and
+//!   ([`AuthorizationServer::pending_authorization_in_session`](crate::AuthorizationServer::pending_authorization_in_session) and
 //!   [`ConsentProof::in_session`] with the session's id, or the user's): the form value then
 //!   covers it, and an attacker's pair is worthless in the victim's session.
 //!

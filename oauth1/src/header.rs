@@ -23,7 +23,7 @@
 
 use std::borrow::Cow;
 
-use crate::encoding::{Plus, byte_class, decode, find_either, in_class};
+use crate::encoding::{Plus, byte_class, decode, in_class};
 use crate::error::Error;
 
 /// A decoded header parameter: name and value.
@@ -52,8 +52,9 @@ impl<'a> Cursor<'a> {
         self.input.as_bytes().get(self.pos).copied()
     }
 
+    #[expect(clippy::indexing_slicing, reason = "`pos` never passes the end of the input")]
     fn rest(&self) -> &'a [u8] {
-        self.input.as_bytes().get(self.pos..).unwrap_or_default()
+        &self.input.as_bytes()[self.pos..]
     }
 
     fn skip_ows(&mut self) -> usize {
@@ -69,21 +70,22 @@ impl<'a> Cursor<'a> {
         let start = self.pos;
         let rest = self.rest();
         self.pos += rest.iter().position(|&b| !f(b)).unwrap_or(rest.len());
-        self.input.get(start..self.pos).unwrap_or_default()
+        &self.input[start..self.pos]
     }
 
     /// A quoted-string; the cursor stands on the opening quote. Returns the unescaped content.
+    /// (The quotes are ASCII, so slicing next to them stays on `str` boundaries.)
     fn quoted(&mut self) -> Result<Cow<'a, str>, Error> {
         self.pos += 1;
         let start = self.pos;
-        let rest = self.input.get(start..).unwrap_or_default();
+        let rest = &self.input[start..];
         // Fast path: no escape before the closing quote (`http` has already refused CR, LF
         // and NUL in header values).
-        match find_either(rest.as_bytes(), b'"', b'\\') {
+        match memchr::memchr2(b'"', b'\\', rest.as_bytes()) {
             None => return Err(Error::malformed("unterminated quoted string in Authorization header")),
             Some(end) if rest.as_bytes().get(end) == Some(&b'"') => {
                 self.pos = start + end + 1;
-                return Ok(Cow::Borrowed(rest.get(..end).unwrap_or_default()));
+                return Ok(Cow::Borrowed(&rest[..end]));
             }
             Some(_) => {}
         }
@@ -135,7 +137,9 @@ pub(crate) fn parse_each<'a>(value: &'a [u8], mut each: impl FnMut(Cow<'a, str>,
     // The scheme decides whether the header is ours before anything else is looked at.
     let trimmed = value.iter().position(|&b| !is_ows(b)).and_then(|i| value.get(i..)).unwrap_or_default();
     let scheme_len = trimmed.iter().position(|&b| !is_tchar(b)).unwrap_or(trimmed.len());
-    if !trimmed.get(..scheme_len).is_some_and(|s| s.eq_ignore_ascii_case(b"OAuth")) {
+    #[expect(clippy::indexing_slicing, reason = "`scheme_len` is a position in `trimmed`, or its length")]
+    let scheme = &trimmed[..scheme_len];
+    if !scheme.eq_ignore_ascii_case(b"OAuth") {
         return Ok(false);
     }
     // Validated once, so every slice below is a `str` without further checks.

@@ -34,7 +34,7 @@ use crate::error::Error;
 use crate::origin::normalize_authority;
 use crate::request::{BaseString, Param, Transport, sort_params};
 use crate::response::form_encode;
-use crate::signature::{Algorithm, HmacMethod, RsaMethod, RsaPrivateKey, signing_key};
+use crate::signature::{Algorithm, HmacMethod, PLAINTEXT, RsaMethod, RsaPrivateKey, signing_key};
 
 /// The method a [`Signer`] signs with.
 #[derive(Clone)]
@@ -57,13 +57,9 @@ impl SigningMethod {
     /// The `oauth_signature_method` value.
     pub fn name(&self) -> &'static str {
         match self {
-            SigningMethod::Hmac(Algorithm::Sha1) => "HMAC-SHA1",
-            SigningMethod::Hmac(Algorithm::Sha256) => "HMAC-SHA256",
-            SigningMethod::Hmac(Algorithm::Sha512) => "HMAC-SHA512",
-            SigningMethod::Rsa(Algorithm::Sha1, _) => "RSA-SHA1",
-            SigningMethod::Rsa(Algorithm::Sha256, _) => "RSA-SHA256",
-            SigningMethod::Rsa(Algorithm::Sha512, _) => "RSA-SHA512",
-            SigningMethod::Plaintext => "PLAINTEXT",
+            SigningMethod::Hmac(alg) => HmacMethod(*alg).static_name(),
+            SigningMethod::Rsa(alg, _) => RsaMethod(*alg).static_name(),
+            SigningMethod::Plaintext => PLAINTEXT.static_name(),
         }
     }
 }

@@ -1,6 +1,5 @@
 //! The credential of a verified request.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::store::{Client, TokenCredentials};
@@ -15,7 +14,7 @@ use crate::store::{Client, TokenCredentials};
 pub struct Authenticated {
     pub(super) client: Arc<Client>,
     pub(super) token: Option<Arc<TokenCredentials>>,
-    pub(super) signature_method: Cow<'static, str>,
+    pub(super) signature_method: &'static str,
     pub(super) realm: Option<String>,
     pub(super) interop_fallback: bool,
 }
@@ -48,8 +47,8 @@ impl Authenticated {
     }
 
     /// The signature method used (`HMAC-SHA1`, `RSA-SHA256`, …).
-    pub fn signature_method(&self) -> &str {
-        &self.signature_method
+    pub fn signature_method(&self) -> &'static str {
+        self.signature_method
     }
 
     /// The `realm` of the `Authorization` header.

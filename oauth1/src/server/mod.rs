@@ -31,7 +31,7 @@
 //!
 //! Safe by default, with every unsafe choice named as such:
 //!
-//! * a client without a shared secret ([`Client::rsa_only`]) can only sign with RSA; HMAC
+//! * a client without a shared secret ([`Client::rsa_only`](crate::store::Client::rsa_only)) can only sign with RSA; HMAC
 //!   and PLAINTEXT never accept an empty consumer secret;
 //! * when a signature matched through the [interop fallback](crate::signature::InteropFallback),
 //!   the nonce, callback and verifier are the values it covers (decoded twice), so a re-encoded

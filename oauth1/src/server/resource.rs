@@ -44,7 +44,7 @@ use http::request::Parts;
 
 use crate::error::{Error, ErrorKind};
 use crate::request::{SignedRequest, announces_body, is_form};
-use crate::signature::{SignatureMatch, ct_eq_str, method_name};
+use crate::signature::{SignatureMatch, ct_eq_str};
 use crate::store::Stores;
 
 use super::params::{ProtocolParams, Scope, Step};
@@ -184,7 +184,7 @@ impl ResourceProtector {
         Ok(Authenticated {
             client: verified.client,
             token: verified.token,
-            signature_method: method_name(params.method.name()),
+            signature_method: params.method.name(),
             realm: signed.realm().map(str::to_owned),
             interop_fallback: verified.matched == SignatureMatch::DoubleDecoded,
         })

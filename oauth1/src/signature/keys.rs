@@ -1,0 +1,208 @@
+//! What signatures are checked with: the shared secrets and the key they make
+//! ([RFC 5849 §3.4.2](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.2)), and RSA keys
+//! ([§3.4.3](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.3)).
+
+use std::fmt;
+
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::pkcs8::DecodePublicKey;
+use rsa::traits::PublicKeyParts;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::encoding::{encode, encode_into};
+
+/// A secret string (consumer secret, token secret, verifier). Its `Debug` never shows the
+/// value, and it has no `==`: compare with [`Secret::ct_eq`].
+#[derive(Clone, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+
+    /// The secret itself. Do not log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Constant-time equality (the lengths are hidden too: both sides are hashed first).
+    pub fn ct_eq(&self, other: &str) -> bool {
+        ct_eq_str(&self.0, other)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_owned())
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
+/// Compares two strings in constant time, hiding their lengths: both are hashed with SHA-256
+/// and the digests compared with `subtle`.
+pub fn ct_eq_str(a: &str, b: &str) -> bool {
+    let da = Sha256::digest(a.as_bytes());
+    let db = Sha256::digest(b.as_bytes());
+    bool::from(da.as_slice().ct_eq(db.as_slice()))
+}
+
+/// What a signature method may verify with: the client's secrets and RSA keys.
+#[derive(Clone, Copy)]
+pub struct VerifyingKeys<'k> {
+    /// The consumer (client) shared secret; empty when the client has none, and then every
+    /// shared-secret method (HMAC, PLAINTEXT) refuses to verify.
+    pub consumer_secret: &'k str,
+    /// The token secret; empty when the request carries no token.
+    pub token_secret: &'k str,
+    /// The client's RSA public keys (several while a key is being rotated).
+    pub rsa_public_keys: &'k [RsaPublicKey],
+}
+
+impl fmt::Debug for VerifyingKeys<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyingKeys").field("rsa_public_keys", &self.rsa_public_keys.len()).finish_non_exhaustive()
+    }
+}
+
+/// The HMAC key and the PLAINTEXT signature: `encode(consumer_secret) & encode(token_secret)`
+/// ([§3.4.2](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.2)).
+pub fn signing_key(consumer_secret: &str, token_secret: &str) -> String {
+    let mut key = String::with_capacity(consumer_secret.len() + token_secret.len() + 1);
+    key.extend(encode(consumer_secret));
+    key.push('&');
+    key.extend(encode(token_secret));
+    key
+}
+
+/// Runs `f` on the signing key, written into a stack buffer when it fits (it nearly always
+/// does): the plain [`signing_key`] would be one more allocation per verification.
+pub(super) fn with_signing_key<R>(consumer_secret: &str, token_secret: &str, f: impl FnOnce(&[u8]) -> R) -> R {
+    let mut buf = [0u8; 256];
+    let mut len = 0;
+    let mut fits = true;
+    let mut push = |bytes: &[u8]| match buf.get_mut(len..len + bytes.len()) {
+        Some(dst) => {
+            dst.copy_from_slice(bytes);
+            len += bytes.len();
+        }
+        None => fits = false,
+    };
+    encode_into(consumer_secret, b"%", &mut push);
+    push(b"&");
+    encode_into(token_secret, b"%", &mut push);
+    if !fits {
+        return f(signing_key(consumer_secret, token_secret).as_bytes());
+    }
+    #[expect(clippy::indexing_slicing, reason = "`len` only grows by pieces that fitted")]
+    let key = &buf[..len];
+    f(key)
+}
+
+/// A key that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyError(pub(super) String);
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+/// An RSA public key, parsed once when the client is loaded, never per request.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RsaPublicKey(pub(super) rsa::PublicKey);
+
+/// The smallest RSA modulus accepted by default, in bits.
+pub const DEFAULT_MIN_RSA_BITS: usize = 1024;
+
+impl RsaPublicKey {
+    /// Parses a PEM `PUBLIC KEY` (SubjectPublicKeyInfo), `RSA PUBLIC KEY` (PKCS#1) or
+    /// `CERTIFICATE` (X.509, its subject key), refusing keys under 1024 bits.
+    pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
+        Self::from_pem_min_bits(pem, DEFAULT_MIN_RSA_BITS)
+    }
+
+    /// As [`from_pem`](Self::from_pem), refusing keys under `min_bits`.
+    pub fn from_pem_min_bits(pem: &str, min_bits: usize) -> Result<Self, KeyError> {
+        let pem = pem.trim();
+        let key = if pem.contains("-----BEGIN CERTIFICATE-----") {
+            use x509_cert::der::{DecodePem, Encode};
+            let cert =
+                x509_cert::Certificate::from_pem(pem.as_bytes()).map_err(|e| KeyError(format!("certificate: {e}")))?;
+            let spki = cert
+                .tbs_certificate()
+                .subject_public_key_info()
+                .to_der()
+                .map_err(|e| KeyError(format!("certificate: {e}")))?;
+            rsa::PublicKey::from_public_key_der(&spki).map_err(|e| KeyError(format!("certificate key: {e}")))?
+        } else if pem.contains("-----BEGIN RSA PUBLIC KEY-----") {
+            rsa::PublicKey::from_pkcs1_pem(pem).map_err(|e| KeyError(format!("RSA PUBLIC KEY: {e}")))?
+        } else if pem.contains("-----BEGIN PUBLIC KEY-----") {
+            rsa::PublicKey::from_public_key_pem(pem).map_err(|e| KeyError(format!("PUBLIC KEY: {e}")))?
+        } else {
+            return Err(KeyError("expected a PEM PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE".into()));
+        };
+        let key = RsaPublicKey(key);
+        if key.bits() < min_bits {
+            return Err(KeyError(format!("RSA key of {} bits is under the minimum of {min_bits}", key.bits())));
+        }
+        Ok(key)
+    }
+
+    /// The modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.0.size() * 8
+    }
+}
+
+impl fmt::Debug for RsaPublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RsaPublicKey({} bits)", self.bits())
+    }
+}
+
+/// An RSA private key, for signing as a client ([`crate::sign`]).
+#[derive(Clone)]
+pub struct RsaPrivateKey(pub(super) rsa::PrivateKey);
+
+impl RsaPrivateKey {
+    /// Parses a PEM `PRIVATE KEY` (PKCS#8) or `RSA PRIVATE KEY` (PKCS#1).
+    pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
+        use rsa::pkcs1::DecodeRsaPrivateKey;
+        use rsa::pkcs8::DecodePrivateKey;
+        let pem = pem.trim();
+        let key = if pem.contains("-----BEGIN RSA PRIVATE KEY-----") {
+            rsa::PrivateKey::from_pkcs1_pem(pem).map_err(|e| KeyError(e.to_string()))?
+        } else {
+            rsa::PrivateKey::from_pkcs8_pem(pem).map_err(|e| KeyError(e.to_string()))?
+        };
+        Ok(RsaPrivateKey(key))
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> RsaPublicKey {
+        RsaPublicKey(rsa::PublicKey::from(&self.0))
+    }
+}
+
+impl fmt::Debug for RsaPrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RsaPrivateKey(..)")
+    }
+}
