@@ -488,6 +488,24 @@ impl RedisStore {
         format!("{}k:{token}", self.prefix)
     }
 
+    /// `SET key json NX [EXAT at]`: a record is created once and never overwritten
+    /// ([`StoreError::Conflict`] when the key holds another value). Idempotent: a `SET` that a
+    /// connection retried after its reply was lost (the cluster client retries) finds its own
+    /// value, and succeeds.
+    async fn create_once(&self, key: String, json: String, expires_at: Option<u64>) -> Result<(), StoreError> {
+        let mut set = redis::cmd("SET");
+        set.arg(&key).arg(&json).arg("NX");
+        if let Some(at) = expires_at {
+            set.arg("EXAT").arg(at);
+        }
+        let created: Option<String> = self.query(&set).await?;
+        if created.is_some() {
+            return Ok(());
+        }
+        let existing: Option<String> = self.query(redis::cmd("GET").arg(&key)).await?;
+        if existing.as_deref() == Some(json.as_str()) { Ok(()) } else { Err(StoreError::Conflict) }
+    }
+
     async fn query<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, StoreError> {
         let mut conn = self.conn.clone();
         match tokio::time::timeout(self.timeout, cmd.query_async::<T>(&mut conn)).await {
@@ -516,15 +534,8 @@ impl NonceStore for RedisStore {
 impl TemporaryCredentialStore for RedisStore {
     async fn create_temporary(&self, credentials: TemporaryCredentials) -> Result<(), StoreError> {
         let json = serde_json::to_string(&TemporaryRecord::from(&credentials)).map_err(StoreError::backend)?;
-        let mut cmd = redis::cmd("SET");
-        cmd.arg(self.temporary_key(&credentials.token))
-            .arg(json)
-            .arg("NX")
-            .arg("EXAT")
-            .arg(credentials.expires_at.min(MAX_EXPIRY));
-        let set: Option<String> = self.query(&cmd).await?;
-        // Not set: the key exists (never overwritten).
-        set.map(|_| ()).ok_or(StoreError::Conflict)
+        let expires_at = credentials.expires_at.min(MAX_EXPIRY);
+        self.create_once(self.temporary_key(&credentials.token), json, Some(expires_at)).await
     }
 
     async fn temporary(&self, token: &str) -> Result<Option<TemporaryCredentials>, StoreError> {
@@ -588,17 +599,9 @@ impl TokenCredentialStore for RedisStore {
             expires_at: credentials.expires_at,
         };
         let json = serde_json::to_string(&record).map_err(StoreError::backend)?;
-        let mut set = redis::cmd("SET");
-        set.arg(self.token_key(&credentials.token)).arg(json).arg("NX");
-        if let Some(at) = credentials.expires_at {
-            // Redis drops them when they expire (a lifetime past Redis's range is "never").
-            if at <= MAX_EXPIRY {
-                set.arg("EXAT").arg(at.max(1));
-            }
-        }
-        let set: Option<String> = self.query(&set).await?;
-        // Not set: the key exists (never overwritten).
-        set.map(|_| ()).ok_or(StoreError::Conflict)
+        // Redis drops them when they expire (a lifetime past Redis's range is "never").
+        let expires_at = credentials.expires_at.filter(|at| *at <= MAX_EXPIRY).map(|at| at.max(1));
+        self.create_once(self.token_key(&credentials.token), json, expires_at).await
     }
 
     async fn token(&self, token: &str) -> Result<Option<Arc<TokenCredentials>>, StoreError> {

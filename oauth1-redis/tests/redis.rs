@@ -500,6 +500,9 @@ async fn a_duplicate_create_is_a_conflict() {
     let e = store.create_token(token("second")).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict), "{e:?}");
     assert_eq!(store.token("k").await.unwrap().unwrap().secret.expose(), "first");
+    // The same record again (a SET retried after its reply was lost) is not a conflict.
+    store.create_token(token("first")).await.unwrap();
+    store.create_temporary(temporary("first")).await.unwrap();
     // Once revoked, the token can be created again.
     assert!(store.revoke_token("k").await.unwrap());
     store.create_token(token("third")).await.unwrap();

@@ -517,8 +517,11 @@ pub fn catchers() -> Vec<Catcher> {
 }
 
 /// [`catchers`] over your own: for a status where `app` has a catcher, it answers every error
-/// of that status that is not a stashed OAuth refusal; `app`'s other catchers are returned as
-/// they are. Register the result at one base.
+/// of that status that is not a stashed OAuth refusal; for the others, `app`'s default catcher
+/// (`#[catch(default)]`) when it has one, else Rocket's; `app`'s catchers keep answering what they
+/// answered. Register
+/// the result at one base (registering [`catchers`] next to your own catcher for one of these
+/// statuses at the same base is a collision Rocket refuses at launch: use this instead).
 ///
 /// ```
 /// use rocket::{catch, catchers, Request};
@@ -535,10 +538,12 @@ pub fn catchers() -> Vec<Catcher> {
 pub fn catchers_over(app: Vec<Catcher>) -> Vec<Catcher> {
     let mut app = app;
     let mut out = Vec::with_capacity(app.len() + STATUSES.len());
+    let default =
+        app.iter().find(|c| c.code.is_none()).map_or_else(|| Catcher::default().handler, |c| c.handler.clone());
     for code in STATUSES {
         let fallback = match app.iter().position(|c| c.code == Some(code)) {
             Some(i) => app.swap_remove(i).handler,
-            None => Catcher::default().handler,
+            None => default.clone(),
         };
         let mut catcher = Catcher::new(code, StashedOr { fallback });
         catcher.name = Some("oauth1-rocket refusal".into());

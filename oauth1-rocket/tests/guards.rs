@@ -121,6 +121,11 @@ fn login_page() -> &'static str {
     "please sign in"
 }
 
+#[rocket::catch(default)]
+fn app_default() -> &'static str {
+    "the app's own error page"
+}
+
 #[get("/fwd", rank = 1)]
 fn fwd_first(_who: Signed, _f: Forward) -> &'static str {
     "first"
@@ -528,6 +533,17 @@ async fn catchers_answer_only_what_an_oauth_guard_stashed() {
     let r = send(&c, req).await;
     assert_eq!((r.status, form(&r.body)["error"].as_str()), (401, "invalid_signature"));
     assert_eq!(r.headers["www-authenticate"], "OAuth realm=\"Photos\"");
+
+    // Over the app's default catcher: it answers the errors that are not OAuth refusals.
+    let app = rocket::custom(rocket::Config::figment().merge(("log_level", "off")))
+        .attach(OAuth1::fairing(p.server.clone()))
+        .mount("/", routes![user, account])
+        .register("/", oauth1_rocket::catchers_over(rocket::catchers![app_default]));
+    let c = Client::tracked(app).await.unwrap();
+    let r = send(&c, request("GET", "http://localhost/account", None)).await;
+    assert_eq!((r.status, r.text()), (401, "the app's own error page".to_owned()));
+    let r = send(&c, request("GET", "http://localhost/user", None)).await;
+    assert_eq!((r.status, form(&r.body)["error"].as_str()), (400, "missing_required_parameter"));
 }
 
 #[rocket::async_test]

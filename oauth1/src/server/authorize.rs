@@ -117,14 +117,27 @@ fn redirect(to: &str) -> Response<Vec<u8>> {
 /// The consent page's `oauth_token`: exactly one, from the query of `uri` (§2.2: the client
 /// sends the resource owner there with it). None is `missing_required_parameter`, two are
 /// `duplicated_oauth_protocol_parameter` (which would the owner be approving?).
+///
+/// Only `oauth_token` is read: the page's other query parameters are the app's (a malformed one
+/// does not stop the page); a malformed `oauth_token` is a 400.
 fn consent_token(uri: &http::Uri) -> Result<String, Error> {
-    let pairs = decode_form(uri.query().unwrap_or_default())?;
-    let mut tokens = pairs.into_iter().filter(|(name, _)| name == "oauth_token");
+    let query = uri.query().unwrap_or_default();
+    let mut tokens = query
+        .split('&')
+        .filter(|pair| pair.split('=').next().is_some_and(|name| decode_form(name).is_ok_and(|n| is_token_name(&n))));
     match (tokens.next(), tokens.next()) {
-        (Some((_, token)), None) => Ok(token.into_owned()),
+        (Some(pair), None) => {
+            let decoded = decode_form(pair)?;
+            Ok(decoded.into_iter().next().map(|(_, value)| value.into_owned()).unwrap_or_default())
+        }
         (None, _) => Err(Error::missing("oauth_token")),
         (Some(_), Some(_)) => Err(Error::duplicated("oauth_token")),
     }
+}
+
+/// Whether a decoded query segment is exactly the name `oauth_token`.
+fn is_token_name(pairs: &[crate::encoding::FormPair<'_>]) -> bool {
+    matches!(pairs, [(name, _)] if name == "oauth_token")
 }
 
 impl AuthorizationServer {
@@ -285,6 +298,10 @@ mod tests {
         let uri = |s: &str| s.parse::<http::Uri>().unwrap();
         assert_eq!(consent_token(&uri("/authorize?oauth_token=hh5s93j4hdidpola")).unwrap(), "hh5s93j4hdidpola");
         assert_eq!(consent_token(&uri("/authorize?x=1&oauth_token=a%2Bb")).unwrap(), "a+b");
+        // The app's own parameters are not the core's business, even malformed.
+        assert_eq!(consent_token(&uri("/authorize?oauth_token=t&ref=100%&x=%FF")).unwrap(), "t");
+        assert_eq!(consent_token(&uri("/authorize?oauth_token=")).unwrap(), "");
+        assert_eq!(consent_token(&uri("/authorize?oauth_token=a%zz")).unwrap_err().kind(), ErrorKind::MalformedRequest);
         assert_eq!(consent_token(&uri("/authorize")).unwrap_err().kind(), ErrorKind::MissingParameter);
         assert_eq!(
             consent_token(&uri("/authorize?oauth_token=a&oauth_token=b")).unwrap_err().kind(),

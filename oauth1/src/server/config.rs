@@ -111,7 +111,7 @@ impl fmt::Debug for Config {
     }
 }
 
-/// Whole seconds, saturating (a lifetime of more than `u64::MAX` seconds is "forever").
+/// Whole seconds (a fraction of a second is dropped: the protocol's timestamps are seconds).
 fn secs(d: Duration) -> u64 {
     d.as_secs()
 }
@@ -141,6 +141,19 @@ impl Config {
     /// Allows a registered signature method (e.g. `"PLAINTEXT"`, for TLS-only deployments).
     pub fn allow_signature_method(mut self, name: &str) -> Self {
         self.signature_methods.allow(name);
+        self
+    }
+
+    /// Refuses a signature method server-wide (e.g. `"RSA-SHA1"` once every client signs with
+    /// SHA-256): requests naming it get 400 `unsupported_signature_method`.
+    pub fn disallow_signature_method(mut self, name: &str) -> Self {
+        self.signature_methods.disallow(name);
+        self
+    }
+
+    /// Replaces the whole registry of signature methods.
+    pub fn with_signature_methods(mut self, methods: SignatureMethods) -> Self {
+        self.signature_methods = methods;
         self
     }
 

@@ -23,7 +23,7 @@ pub const HMAC_SHA256: HmacMethod = HmacMethod(Algorithm::Sha256);
 pub const HMAC_SHA512: HmacMethod = HmacMethod(Algorithm::Sha512);
 
 impl HmacMethod {
-    /// The method's name, `'static` (see [`method_name`](super::method_name)).
+    /// The method's name, `'static` (what [`SignatureMethod::name`](super::SignatureMethod::name) returns).
     pub(crate) const fn static_name(self) -> &'static str {
         match self.0 {
             Algorithm::Sha1 => "HMAC-SHA1",

@@ -11,7 +11,7 @@ pub struct Plaintext;
 pub const PLAINTEXT: Plaintext = Plaintext;
 
 impl Plaintext {
-    /// The method's name, `'static` (see [`method_name`](super::method_name)).
+    /// The method's name, `'static` (what [`SignatureMethod::name`](super::SignatureMethod::name) returns).
     pub(crate) const fn static_name(self) -> &'static str {
         "PLAINTEXT"
     }

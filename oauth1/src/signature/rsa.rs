@@ -27,7 +27,7 @@ fn digest_base_string<D: Digest>(base_string: &BaseString<'_>) -> Vec<u8> {
 }
 
 impl RsaMethod {
-    /// The method's name, `'static` (see [`method_name`](super::method_name)).
+    /// The method's name, `'static` (what [`SignatureMethod::name`](super::SignatureMethod::name) returns).
     pub(crate) const fn static_name(self) -> &'static str {
         match self.0 {
             Algorithm::Sha1 => "RSA-SHA1",

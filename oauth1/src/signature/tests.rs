@@ -1,6 +1,5 @@
 //! Unit tests of the signature methods, keys and registry.
 
-
 use super::keys::with_signing_key;
 use super::*;
 
