@@ -3,16 +3,24 @@
 //! [`Authenticated`] credential into the request's extensions; a refused request never reaches
 //! the service and gets the core's response.
 //!
-//! For a whole router (`Router::route_layer`: only requests that matched a route are verified,
-//! so a request for no route, or for another method, spends no nonce), or any `tower` service
-//! (a hyper service, a `tower::ServiceBuilder` stack) outside axum. Handlers behind it take the
-//! credential with `Extension<Authenticated>`, or with any of this crate's extractors, which
-//! reuse the layer's verification instead of verifying again.
+//! For routes, a whole router, or any `tower` service (a hyper service, a
+//! `tower::ServiceBuilder` stack) outside axum. Where it sits decides which requests it
+//! verifies, and so which spend their nonce:
+//!
+//! * `get(handler).route_layer(layer)` (`MethodRouter::route_layer`): only requests routed to
+//!   that handler;
+//! * `Router::route_layer`: requests whose path matched a route, a method that route does not
+//!   serve included (verified, then answered 405; the signature covers the method, so such a
+//!   request can never pass elsewhere);
+//! * `Router::layer`: every request, also those that match no route (verified, then 404).
+//!
+//! Handlers behind it take the credential with `Extension<Authenticated>`, or with any of this
+//! crate's extractors, which reuse the layer's verification instead of verifying again.
 //!
 //! Form bodies are read (up to [`body_limit`](ProtectLayer::body_limit), 413 over it), verified
 //! as part of the signature, and passed on unchanged, so handlers can read them again; other
-//! bodies stream through unread ([`BodyHint::FromHeaders`]: a request with an `oauth_body_hash`
-//! then needs [`read_every_body`](ProtectLayer::read_every_body)).
+//! bodies stream through unread ([`BodyHint::Present`]: a request with an `oauth_body_hash` is
+//! then refused, 400, unless the layer [reads every body](ProtectLayer::read_every_body)).
 //!
 //! ```
 //! # use std::sync::Arc;
@@ -28,9 +36,8 @@
 //! # store.create_token(TokenCredentials::new("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00".into(), "dpf43f3p2l4k3l03", "jane")).await.unwrap();
 //! # let protector = ResourceProtector::new(Stores::single(store), Config::default().with_realm("Photos"));
 //!
-//! let app = Router::new()
-//!     .route("/photos", get(|Extension(who): Extension<Authenticated>| async move { who.user_id().unwrap_or_default().to_owned() }))
-//!     .route_layer(ProtectLayer::new(protector));
+//! let photos = |Extension(who): Extension<Authenticated>| async move { who.user_id().unwrap_or_default().to_owned() };
+//! let app = Router::new().route("/photos", get(photos).route_layer(ProtectLayer::new(protector)));
 //!
 //! // Accepted.
 //! let printer = Signer::new("dpf43f3p2l4k3l03", "kd94hf93k423kf44").token("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00");
@@ -122,7 +129,10 @@ impl ProtectLayer {
             restore_uri(&mut parts, nested);
             self.pass_on(parts, result, Body::from(bytes))
         } else {
-            let hint = if body.is_end_stream() { BodyHint::Empty } else { BodyHint::FromHeaders };
+            // The layer sees the body: known to be empty, or there (perhaps without any header
+            // announcing it, as with HTTP/2 or a service called directly).
+            let empty = body.is_end_stream() || body.size_hint().exact() == Some(0);
+            let hint = if empty { BodyHint::Empty } else { BodyHint::Present };
             let nested = signed_uri(&mut parts);
             let result = self.protector.verify_head(&parts, hint, self.scope).await;
             restore_uri(&mut parts, nested);

@@ -25,8 +25,9 @@
 //! **Verification happens once per request**, whatever the combination of extractors and the
 //! layer: the first verifies and caches the outcome in the request's extensions, the others
 //! use it, so the nonce (RFC 5849 §3.3) is spent once. axum chooses the route before running
-//! extractors, so a route that was not chosen spends nothing; put the layer on routes with
-//! `Router::route_layer`, so that requests that match no route are not verified either.
+//! extractors, so a route that was not chosen spends nothing. The layer verifies what it
+//! wraps: put it on the routes' method routers (`get(h).route_layer(layer)`), or see
+//! [`layer`] for `Router::route_layer` and `Router::layer`.
 //!
 //! A protected route:
 //!
