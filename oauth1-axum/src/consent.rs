@@ -52,7 +52,8 @@ use oauth1::server::PendingAuthorization;
 
 use crate::OAuthRejection;
 
-/// The pending request named by the consent page's `?oauth_token=` (exactly one; unknown,
+/// The pending request named by the consent page's `?oauth_token=`
+/// ([RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2): exactly one; unknown,
 /// expired or already authorized ones are refused by the core), with the page's anti-forgery
 /// values. They are not bound to a session; with signed-in sessions call
 /// [`AuthorizationServer::pending_authorization_at`] with the session's id in your handler.
@@ -90,9 +91,11 @@ impl PendingConsent {
     }
 }
 
-/// The consent page's anti-forgery cookie as the browser sent it back with the decision
-/// (empty when absent, or when two cookies of the name came: one may be planted), for
-/// [`oauth1::consent::ConsentProof::new`].
+/// The consent page's anti-forgery cookie ([`oauth1::consent`]) as the browser sent it back
+/// with the resource owner's decision
+/// ([RFC 5849 §2.2](https://www.rfc-editor.org/rfc/rfc5849#section-2.2)), for
+/// [`oauth1::consent::ConsentProof::new`]: empty when absent, or when two cookies of the name
+/// came (one may be planted).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsentCookie(pub String);
 

@@ -67,9 +67,11 @@ use crate::OAuthRejection;
 use crate::body::{BodyLimit, read_limited};
 use crate::verified::{Verification, signed_uri, verify_head};
 
-/// The credential of a request signed in the header or the query, token scope (three-legged).
-/// Never reads the body (`FromRequestParts`): a request whose body could carry signed
-/// parameters is refused (400, [`BodyHint::FromHeaders`]); use a body-reading extractor there.
+/// The credential of a request signed in the `Authorization` header or the query
+/// ([RFC 5849 §3.5.1, §3.5.3](https://www.rfc-editor.org/rfc/rfc5849#section-3.5)), token scope
+/// (three-legged). Never reads the body (`FromRequestParts`): a request whose body could carry
+/// signed parameters (§3.5.2) is refused (400, [`BodyHint::FromHeaders`]); use a body-reading
+/// extractor there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signed(pub Authenticated);
 

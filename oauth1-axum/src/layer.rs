@@ -69,7 +69,8 @@ use crate::OAuthRejection;
 use crate::body::{DEFAULT_BODY_LIMIT, read_limited};
 use crate::verified::{Verification, restore_uri, signed_uri};
 
-/// Verifies requests before the wrapped service sees them (see the [module docs](self)).
+/// Verifies requests ([RFC 5849 §3](https://www.rfc-editor.org/rfc/rfc5849#section-3)) before
+/// the wrapped service sees them (see the [module docs](self)).
 /// Options are set with its consuming builder methods.
 #[derive(Clone, Debug)]
 pub struct ProtectLayer {
@@ -162,7 +163,7 @@ impl<S> Layer<S> for ProtectLayer {
     }
 }
 
-/// The service of [`ProtectLayer`]: verifies each request, then calls `S` with it (its body an
+/// The service of [`ProtectLayer`]: verifies each request (RFC 5849 §3), then calls `S` with it (its body an
 /// axum [`Body`]; a form body read for verification is passed on unchanged) or answers the
 /// refusal itself.
 #[derive(Clone, Debug)]

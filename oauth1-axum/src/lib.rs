@@ -13,7 +13,7 @@
 //! | [`SignedBody`] | `FromRequest`: the credential and the raw body (`oauth_body_hash` checked) | read, limited |
 //! | [`ConsumerOnly<T>`] | `FromRequest`: two-legged requests and LTI 1.1 launches | read, limited |
 //! | [`ProtectLayer`] | `tower::Layer`: verifies, inserts [`Authenticated`] into the extensions | forms read and passed on |
-//! | [`endpoints`] | a `Router` with `/initiate` (§2.1) and `/token` (§2.3) to `nest`; also as handlers | forms read, limited |
+//! | [`endpoints()`] | a `Router` with `/initiate` (§2.1) and `/token` (§2.3) to `nest`; also as handlers | forms read, limited |
 //! | [`PendingConsent`] | `FromRequestParts`: the consent page's pending request (§2.2) and its response | — |
 //! | [`OAuthRejection`] | every refusal: the core's status, body and `WWW-Authenticate` | — |
 //! | [`serve`] | a `Router` on a listener with deadlines for slow clients and a connection limit | — |

@@ -4,8 +4,8 @@
 use axum::extract::FromRef;
 use oauth1::{AuthorizationServer, ResourceProtector};
 
-/// Router state holding an [`AuthorizationServer`] and its [`ResourceProtector`]: the
-/// endpoint handlers and [`PendingConsent`](crate::PendingConsent) take the server from it, the
+/// Router state holding an [`AuthorizationServer`] (RFC 5849 §2) and its [`ResourceProtector`]
+/// (§3): the endpoint handlers and [`PendingConsent`](crate::PendingConsent) take the server from it, the
 /// protected-resource extractors the protector. With your own state, implement
 /// `FromRef<AppState>` for the one(s) your routes need instead (or derive `FromRef`).
 ///
