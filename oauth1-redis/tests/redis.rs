@@ -276,15 +276,16 @@ async fn round_trips_per_request() {
     assert_eq!(exchange, 4, "temporary GET + nonce SET NX + GETDEL + token SET");
 }
 
-/// The warp demo and the Rocket demo as two processes sharing one Redis (`OAUTH1_DEMO_REDIS_URL`):
-/// one provider.
+/// The warp, Rocket and axum demos as three processes sharing one Redis
+/// (`OAUTH1_DEMO_REDIS_URL`): one provider.
 #[test]
-fn the_two_demos_share_one_redis() {
+fn the_demos_share_one_redis() {
     use oauth1_tests::process::{Demo, example_binary};
     let Some(redis) = RedisServer::start() else { return };
     let url = redis.url();
     let a = Demo::start(&example_binary("oauth1-warp", "photos"), &[("OAUTH1_DEMO_REDIS_URL", &url)]);
     let b = Demo::start(&example_binary("oauth1-rocket", "photos"), &[("OAUTH1_DEMO_REDIS_URL", &url)]);
+    let c = Demo::start(&example_binary("oauth1-axum", "photos"), &[("OAUTH1_DEMO_REDIS_URL", &url)]);
     let printer = Signer::new("dpf43f3p2l4k3l03", "kd94hf93k423kf44");
     let post = |demo: &Demo, path: &str, body: &str| {
         http::Request::post(format!("http://{}{path}", demo.addr))
@@ -314,12 +315,13 @@ fn the_two_demos_share_one_redis() {
     let res = b.send(&decision);
     assert_eq!(res.status(), 200, "{}", String::from_utf8_lossy(res.body()));
     let verifier = form(res.body())["oauth_verifier"].clone();
-    let res = a.send(
+    // The token exchange on C.
+    let res = c.send(
         &printer
             .clone()
             .token(&temp["oauth_token"], &temp["oauth_token_secret"])
             .verifier(&verifier)
-            .sign(post(&a, "/token", ""))
+            .sign(post(&c, "/token", ""))
             .unwrap(),
     );
     assert_eq!(res.status(), 200);
@@ -329,12 +331,14 @@ fn the_two_demos_share_one_redis() {
         .sign(http::Request::get(format!("http://{}/photos?file=f", b.addr)).body(Vec::new()).unwrap())
         .unwrap();
     assert_eq!(b.send(&req).status(), 200);
-    // The same request replayed to the other process.
-    let mut replay = req.clone();
-    *replay.uri_mut() = format!("http://{}/photos?file=f", a.addr).parse().unwrap();
-    replay.headers_mut().insert("host", b.addr.parse().unwrap());
-    let res = a.send(&replay);
-    assert_eq!((res.status().as_u16(), form(res.body())["error"].as_str()), (401, "invalid_nonce"));
+    // The same request replayed to the other processes.
+    for other in [&a, &c] {
+        let mut replay = req.clone();
+        *replay.uri_mut() = format!("http://{}/photos?file=f", other.addr).parse().unwrap();
+        replay.headers_mut().insert("host", b.addr.parse().unwrap());
+        let res = other.send(&replay);
+        assert_eq!((res.status().as_u16(), form(res.body())["error"].as_str()), (401, "invalid_nonce"));
+    }
 }
 
 /// Instances on one Redis share one consent key: created once, read by all.

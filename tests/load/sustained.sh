@@ -20,11 +20,11 @@ bound_mib=${2:-}
 pin0=(); pin1=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin0=(taskset -c 0); pin1=(taskset -c 1); fi
 
-# Both examples are called `photos`: each gets its own target directory (as the tests do), so
-# that one never runs the other's binary. OAUTH1_LOAD_BINARIES=DIR uses DIR/photos-oauth1-warp
-# and DIR/photos-oauth1-rocket instead (already built).
+# The examples are all called `photos`: each gets its own target directory (as the tests do), so
+# that one never runs another's binary. OAUTH1_LOAD_BINARIES=DIR uses DIR/photos-oauth1-warp,
+# DIR/photos-oauth1-rocket and DIR/photos-oauth1-axum instead (already built).
 declare -A binary
-for pkg in oauth1-warp oauth1-rocket; do
+for pkg in oauth1-warp oauth1-rocket oauth1-axum; do
   if [ -n "${OAUTH1_LOAD_BINARIES:-}" ]; then
     binary[$pkg]="$OAUTH1_LOAD_BINARIES/photos-$pkg"
   else
@@ -49,7 +49,7 @@ start() {
 }
 
 status=0
-for pkg in oauth1-warp oauth1-rocket; do
+for pkg in oauth1-warp oauth1-rocket oauth1-axum; do
   start "$pkg" 100000000
   rate=$("${pin1[@]}" target/release/loadgen "$addr" 8 10 1 | awk '$2 == "/photos" {print int($3)}')
   kill "$pid"; wait "$pid" 2>/dev/null || true

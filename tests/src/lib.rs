@@ -276,7 +276,7 @@ pub mod process {
     }
 
     /// The path of `package`'s example `name`, built now (a no-op when up to date) into its
-    /// own target directory, `target/demo-<package>`: both adapters have an example called
+    /// own target directory, `target/demo-<package>`: every adapter has an example called
     /// `photos`, which would collide in the shared one, and a separate directory never waits
     /// on the build lock of the `cargo test` that runs us.
     pub fn example_binary(package: &str, name: &str) -> PathBuf {

@@ -1,6 +1,6 @@
-//! Interop: real, independently written clients against both demo providers, each started as
-//! its own process with a generated clients file (an HMAC client, an RSA client with a fresh
-//! 2048-bit key, a client whose registered callback has its own query):
+//! Interop: real, independently written clients against every demo provider (warp, Rocket,
+//! axum), each started as its own process with a generated clients file (an HMAC client, an
+//! RSA client with a fresh 2048-bit key, a client whose registered callback has its own query):
 //!
 //! * Python `requests-oauthlib` and Authlib's clients (`tests/interop/python_clients.py`, in a
 //!   venv with the pinned `tests/interop/requirements.txt`), each also driven exactly as its
@@ -162,6 +162,11 @@ fn requests_oauthlib_against_rocket() {
 }
 
 #[test]
+fn requests_oauthlib_against_axum() {
+    python_clients("oauth1-axum", "requests-oauthlib", 79);
+}
+
+#[test]
 fn authlib_client_against_warp() {
     python_clients("oauth1-warp", "authlib", 24);
 }
@@ -172,6 +177,11 @@ fn authlib_client_against_rocket() {
 }
 
 #[test]
+fn authlib_client_against_axum() {
+    python_clients("oauth1-axum", "authlib", 24);
+}
+
+#[test]
 fn node_oauth_1_0a_against_warp() {
     node_client("oauth1-warp");
 }
@@ -179,6 +189,11 @@ fn node_oauth_1_0a_against_warp() {
 #[test]
 fn node_oauth_1_0a_against_rocket() {
     node_client("oauth1-rocket");
+}
+
+#[test]
+fn node_oauth_1_0a_against_axum() {
+    node_client("oauth1-axum");
 }
 
 /// The Rust `oauth1-request` crate: HMAC-SHA1 flow and protected requests.
@@ -260,6 +275,11 @@ fn oauth1_request_crate_against_rocket() {
     oauth1_request_client("oauth1-rocket");
 }
 
+#[test]
+fn oauth1_request_crate_against_axum() {
+    oauth1_request_client("oauth1-axum");
+}
+
 /// Like `prerequisite`, for the libraries an installed program needs: `probe` must succeed.
 /// Missing: skipped on a developer's machine, a failure in CI (`CI` set).
 fn libraries_present(probe: &mut Command, what: &str, needed_for: &str) -> bool {
@@ -316,6 +336,11 @@ fn php_oauth_against_rocket() {
     php_oauth_client("oauth1-rocket");
 }
 
+#[test]
+fn php_oauth_against_axum() {
+    php_oauth_client("oauth1-axum");
+}
+
 /// Perl's `Net::OAuth` with LWP (Debian `libnet-oauth-perl`, `libwww-perl`,
 /// `libcrypt-openssl-rsa-perl`, …): HMAC-SHA1 in the header, query and body, HMAC-SHA256,
 /// RSA-SHA1, PLAINTEXT, oob and a callback with its own query (`tests/interop/perl/interop.pl`).
@@ -350,4 +375,9 @@ fn perl_net_oauth_against_warp() {
 #[test]
 fn perl_net_oauth_against_rocket() {
     perl_net_oauth_client("oauth1-rocket");
+}
+
+#[test]
+fn perl_net_oauth_against_axum() {
+    perl_net_oauth_client("oauth1-axum");
 }
