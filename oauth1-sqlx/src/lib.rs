@@ -65,7 +65,7 @@
 //!
 //! ## Schema
 //!
-//! Four tables and a migrations table, created by [`SqlStore::migrate`] (embedded scripts, one
+//! Five tables and a migrations table, created by [`SqlStore::migrate`] (embedded scripts, one
 //! per backend; print them with [`schema_sql`]). Times are Unix seconds; every text column is
 //! bounded, and the store checks each bound (in bytes) before writing ([`limits`]).
 //!
@@ -75,6 +75,7 @@
 //! | `<prefix>temporary_credentials` | `token` | `expires_at` (purge) |
 //! | `<prefix>token_credentials` | `token` | `(user_id, consumer_key)` (a user's applications, revoking one), `consumer_key` (revoking a client's tokens), `expires_at` (purge) |
 //! | `<prefix>nonces` | `(consumer_key, token, ts, nonce)`, token `''` when none | `expires_at` (purge) |
+//! | `<prefix>settings` | `name` | — (the shared consent key, [`SqlStore::shared_consent_key`]) |
 //! | `<prefix>schema_migrations` | `version` | — |
 //!
 //! On MySQL every text column compares bytes (`utf8mb4_bin`): with the default case-insensitive
@@ -483,6 +484,41 @@ impl SqlStore {
     /// store as `clients` and `tokens`.)
     pub fn stores(&self) -> Stores {
         Stores::single(Arc::new(self.clone()))
+    }
+
+    /// The consent page's anti-forgery key ([`oauth1::consent`]) shared by every process on this
+    /// database (and prefix): the first call anywhere stores a random one (an `INSERT` that
+    /// loses to an existing row changes nothing), every call reads the stored one. Give it to
+    /// [`Config::with_consent_key`](oauth1::Config::with_consent_key) so that a consent page
+    /// served by one process can be answered on another. It is as sensitive as the credentials
+    /// next to it; to rotate it, delete the `consent-key` row of `<prefix>settings` and restart
+    /// the processes.
+    pub async fn shared_consent_key(&self) -> Result<oauth1::consent::ConsentKey, StoreError> {
+        use oauth1::consent::ConsentKey;
+        let s = &self.inner.sql;
+        let fresh = ConsentKey::random().to_hex();
+        let stored: Option<String> = self
+            .timed(async {
+                with_pool!(&self.inner.pool, |pool| {
+                    let inserted = sqlx::query(&s.insert_setting).bind("consent-key").bind(&fresh).execute(pool).await;
+                    match inserted {
+                        Ok(_) => {}
+                        Err(e) if is_duplicate(&e) => {}
+                        Err(e) => return Err(db_error(e)),
+                    }
+                    let row = sqlx::query(&s.select_setting)
+                        .bind("consent-key")
+                        .fetch_optional(pool)
+                        .await
+                        .map_err(db_error)?;
+                    row.map(|r| sqlx::Row::try_get_unchecked::<String, _>(&r, 0)).transpose().map_err(db_error)
+                })
+            })
+            .await?;
+        stored
+            .as_deref()
+            .and_then(ConsentKey::from_hex)
+            .ok_or_else(|| StoreError::unavailable("oauth1-sqlx: the shared consent key is missing or malformed"))
     }
 
     /// Closes the pool (waits for connections in use to be returned).

@@ -106,6 +106,12 @@ impl PurgeTask {
         let _ = self.rounds.wait_for(|&done| done >= n).await;
     }
 
+    /// Lets the task run for as long as its runtime does, without a handle (a process that
+    /// purges until it exits).
+    pub fn detach(mut self) {
+        self.task = None;
+    }
+
     /// Stops the task after its current round and waits for it to end.
     pub async fn stop(mut self) {
         let _ = self.stop.send(true);

@@ -17,16 +17,25 @@ struct Migration {
 }
 
 /// Every migration, oldest first.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "clients, temporary and token credentials, nonces",
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-    mysql: include_str!("../migrations/mysql/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "clients, temporary and token credentials, nonces",
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+        mysql: include_str!("../migrations/mysql/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "settings shared by every process (the consent key)",
+        sqlite: include_str!("../migrations/sqlite/0002_settings.sql"),
+        postgres: include_str!("../migrations/postgres/0002_settings.sql"),
+        mysql: include_str!("../migrations/mysql/0002_settings.sql"),
+    },
+];
 
 /// The schema version this crate's statements need (the newest migration).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 impl Migration {
     fn sql(&self, backend: Backend) -> &'static str {
@@ -210,7 +219,7 @@ mod tests {
             let all: Vec<String> = MIGRATIONS.iter().flat_map(|m| statements(m.sql(backend), "p_")).collect();
             assert!(all.iter().all(|s| !s.contains("{prefix}") && !s.ends_with(';')), "{backend:?}");
             let tables = all.iter().filter(|s| s.contains("CREATE TABLE")).count();
-            assert_eq!(tables, 4, "{backend:?}: {all:#?}");
+            assert_eq!(tables, 5, "{backend:?}: {all:#?}");
             assert!(all.iter().any(|s| s.contains("p_nonces")));
         }
         assert_ne!(lock_key("a_"), lock_key("b_"));

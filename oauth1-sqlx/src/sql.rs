@@ -46,6 +46,8 @@ pub(crate) struct Statements {
     pub(crate) purge_nonces: String,
     pub(crate) purge_temporary: String,
     pub(crate) purge_tokens: String,
+    pub(crate) insert_setting: String,
+    pub(crate) select_setting: String,
 }
 
 impl Statements {
@@ -127,6 +129,8 @@ impl Statements {
                 &format!("{p}token_credentials"),
                 "expires_at IS NOT NULL AND expires_at <= ?",
             ),
+            insert_setting: format!("INSERT INTO {p}settings (name, value) VALUES (?, ?)"),
+            select_setting: format!("SELECT value FROM {p}settings WHERE name = ?"),
         };
         s.with_placeholders()
     }
@@ -164,6 +168,8 @@ impl Statements {
             &mut self.purge_nonces,
             &mut self.purge_temporary,
             &mut self.purge_tokens,
+            &mut self.insert_setting,
+            &mut self.select_setting,
         ] {
             *s = placeholders(backend, s);
         }

@@ -400,7 +400,7 @@ async fn migrations_are_idempotent_and_per_prefix(db: Db) {
     let b = db.options().connect(&db.url).await.unwrap();
     let (ra, rb) = tokio::join!(a.migrate(), b.migrate());
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
-    assert_eq!(ra.len() + rb.len(), 1, "applied once: {ra:?} {rb:?}");
+    assert_eq!(ra.len() + rb.len(), 2, "each migration applied once: {ra:?} {rb:?}");
     assert!(a.migrate().await.unwrap().is_empty());
     assert_eq!(a.schema_version().await.unwrap(), oauth1_sqlx::SCHEMA_VERSION);
 
@@ -409,6 +409,10 @@ async fn migrations_are_idempotent_and_per_prefix(db: Db) {
     assert!(other.token("t").await.unwrap().is_none(), "another prefix, another store");
     other.create_token(TokenCredentials::new("t", Secret::new("s"), "ck", "bob")).await.unwrap();
     assert_eq!(a.token("t").await.unwrap().unwrap().user_id, "alice");
+    // One consent key per database and prefix, whoever asks first.
+    let (ka, kb) = tokio::join!(a.shared_consent_key(), b.shared_consent_key());
+    assert_eq!(ka.unwrap().to_hex(), kb.unwrap().to_hex());
+    assert_ne!(other.shared_consent_key().await.unwrap().to_hex(), a.shared_consent_key().await.unwrap().to_hex());
     assert_eq!(format!("{:?}", a.backend()), format!("{:?}", Backend::from_url(&db.url).unwrap()));
     assert!(!format!("{a:?}").contains(&db.url), "Debug never shows the URL");
 }
