@@ -1,7 +1,7 @@
 //! The schema and its migrations: SQL embedded in the binary, one script per backend and
 //! version, applied in order under a lock and recorded in `<prefix>schema_migrations`.
 
-use sqlx::Row as _;
+use sqlx::{Executor as _, Row as _};
 
 use crate::{Backend, SqlStore, db_error, with_pool};
 use oauth1::store::StoreError;
@@ -123,63 +123,73 @@ impl SqlStore {
             // Take the lock.
             match backend {
                 Backend::Postgres => {
-                    sqlx::query("SELECT pg_advisory_lock($1)")
-                        .bind(lock_key(prefix))
-                        .execute(&mut *conn)
+                    (&mut *conn)
+                        .execute(sqlx::query("SELECT pg_advisory_lock($1)").bind(lock_key(prefix)))
                         .await
                         .map_err(db_error)?;
                 }
                 Backend::MySql => {
-                    let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, 60)")
-                        .bind(format!("oauth1_sqlx_{prefix}"))
-                        .fetch_one(&mut *conn)
+                    let row = (&mut *conn)
+                        .fetch_one(sqlx::query("SELECT GET_LOCK(?, 60)").bind(format!("oauth1_sqlx_{prefix}")))
                         .await
                         .map_err(db_error)?;
+                    let got: Option<i64> = row.try_get(0).map_err(db_error)?;
                     if got != Some(1) {
                         return Err(StoreError::unavailable("oauth1-sqlx: the migration lock was not granted"));
                     }
                 }
                 Backend::Sqlite => {
-                    sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await.map_err(db_error)?;
+                    (&mut *conn).execute("BEGIN IMMEDIATE").await.map_err(db_error)?;
                 }
             }
-            let result = async {
-                sqlx::raw_sql(&create).execute(&mut *conn).await?;
-                let rows = sqlx::query(&applied_sql).fetch_all(&mut *conn).await?;
-                let applied: Vec<i64> = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<_, _>>()?;
+            // Statements go through `Executor` methods, which return boxed `Send` futures: the
+            // `async fn`s of `Query`/`RawSql` borrowing a pooled connection make this future's
+            // `Send` unprovable (rustc's "not general enough", rust#64552), and Rocket needs it.
+            macro_rules! attempt {
+                ($label:lifetime, $e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(e) => break $label Err(e),
+                    }
+                };
+            }
+            let result: Result<(), sqlx::Error> = 'run: {
+                attempt!('run, (&mut *conn).execute(create.as_str()).await);
+                let rows = attempt!('run, (&mut *conn).fetch_all(applied_sql.as_str()).await);
+                let applied: Vec<i64> =
+                    attempt!('run, rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<_, _>>());
                 for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
                     // PostgreSQL: one transaction per migration (SQLite is in one already).
                     if backend == Backend::Postgres {
-                        sqlx::raw_sql("BEGIN").execute(&mut *conn).await?;
+                        attempt!('run, (&mut *conn).execute("BEGIN").await);
                     }
                     for statement in statements(m.sql(backend), prefix) {
-                        sqlx::raw_sql(&statement).execute(&mut *conn).await?;
+                        attempt!('run, (&mut *conn).execute(statement.as_str()).await);
                     }
-                    sqlx::query(&record).bind(m.version).bind(m.description).bind(now).execute(&mut *conn).await?;
+                    attempt!('run, (&mut *conn).execute(sqlx::query(&record).bind(m.version).bind(m.description).bind(now)).await
+                    );
                     if backend == Backend::Postgres {
-                        sqlx::raw_sql("COMMIT").execute(&mut *conn).await?;
+                        attempt!('run, (&mut *conn).execute("COMMIT").await);
                     }
                     done.push(m.version);
                 }
-                Ok::<(), sqlx::Error>(())
-            }
-            .await;
+                Ok(())
+            };
             // Release the lock (and end the transaction) whatever happened.
             let end = match (backend, result.is_ok()) {
                 (Backend::Postgres, ok) => {
                     if !ok {
-                        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+                        let _ = (&mut *conn).execute("ROLLBACK").await;
                     }
-                    sqlx::query("SELECT pg_advisory_unlock($1)").bind(lock_key(prefix)).execute(&mut *conn).await
+                    (&mut *conn).execute(sqlx::query("SELECT pg_advisory_unlock($1)").bind(lock_key(prefix))).await
                 }
                 (Backend::MySql, _) => {
-                    sqlx::query("SELECT RELEASE_LOCK(?)")
-                        .bind(format!("oauth1_sqlx_{prefix}"))
-                        .execute(&mut *conn)
+                    (&mut *conn)
+                        .execute(sqlx::query("SELECT RELEASE_LOCK(?)").bind(format!("oauth1_sqlx_{prefix}")))
                         .await
                 }
-                (Backend::Sqlite, true) => sqlx::raw_sql("COMMIT").execute(&mut *conn).await,
-                (Backend::Sqlite, false) => sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await,
+                (Backend::Sqlite, true) => (&mut *conn).execute("COMMIT").await,
+                (Backend::Sqlite, false) => (&mut *conn).execute("ROLLBACK").await,
             };
             if end.is_err() || result.is_err() {
                 // Never hand a connection in an unknown state back to the pool.

@@ -451,6 +451,31 @@ async fn bounds_are_refused_before_writing(db: Db) {
     let _ = Stores::single(Arc::new(store));
 }
 
+/// Every public future is `Send`, so a store works inside any multi-threaded server (Rocket
+/// requires its launch future to be `Send`; a compile-time check).
+#[allow(dead_code, clippy::let_underscore_future)]
+fn futures_are_send(store: SqlStore) {
+    fn send<T: Send>(_: T) {}
+    send(SqlStore::connect("sqlite::memory:"));
+    send(SqlOptions::new().connect("sqlite::memory:"));
+    send(store.migrate());
+    send(store.schema_version());
+    send(store.shared_consent_key());
+    send(store.purge_expired());
+    send(store.register_client(ClientRegistration::new("k", "s")));
+    send(store.register_client_if_absent(ClientRegistration::new("k", "s")));
+    send(store.update_client(ClientRegistration::new("k", "s")));
+    send(store.registered_client("k"));
+    send(store.disable_client("k"));
+    send(store.enable_client("k"));
+    send(store.rotate_client_secret("k"));
+    send(store.authorized_applications("u"));
+    send(store.revoke_authorization("u", "k"));
+    send(store.revoke_user_tokens("u"));
+    send(store.revoke_client_tokens("k"));
+    send(store.close());
+}
+
 /// A database that cannot be reached fails closed (an error, never acceptance), within the
 /// timeout, and the error keeps sqlx's as its cause.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
