@@ -194,13 +194,9 @@ pub async fn provider_from_env() -> Result<(Stores, Config), SetupError> {
         Some(url) if !url.is_empty() => Some(sql_store(&url, var("OAUTH1_DEMO_CLIENTS").as_deref()).await?),
         _ => None,
     };
-    let redis_key = |redis: RedisStore| async move {
-        let key = redis.shared_consent_key().await.map_err(|e| SetupError::Redis(Box::new(e)))?;
-        Ok::<_, SetupError>((redis, key))
-    };
     Ok(match (database, redis) {
         (Some(sql), Some(redis)) => {
-            let (redis, key) = redis_key(redis).await?;
+            let key = redis.shared_consent_key().await.map_err(|e| SetupError::Redis(Box::new(e)))?;
             let (sql, redis) = (Arc::new(sql), Arc::new(redis));
             let stores = Stores { clients: sql.clone(), tokens: sql, temporary: redis.clone(), nonces: redis };
             (stores, config.with_consent_key(key))
@@ -210,7 +206,7 @@ pub async fn provider_from_env() -> Result<(Stores, Config), SetupError> {
             (sql.stores(), config.with_consent_key(key))
         }
         (None, Some(redis)) => {
-            let (redis, key) = redis_key(redis).await?;
+            let key = redis.shared_consent_key().await.map_err(|e| SetupError::Redis(Box::new(e)))?;
             (redis.stores(memory), config.with_consent_key(key))
         }
         (None, None) => (Stores::single(memory), config),
@@ -269,6 +265,14 @@ mod tests {
         assert!(matches!(e, SetupError::Variable { name: "OAUTH1_DEMO_ORIGIN", .. }), "{e:?}");
         assert!(config(Some("https://photos.example.net")).is_ok());
         assert!(config(Some("")).is_ok(), "empty is unset");
+    }
+
+    /// The demos' `main` futures must be `Send` (Rocket's launch requires it), and so must
+    /// this one: checked when the tests compile.
+    #[allow(dead_code, clippy::let_underscore_future)]
+    fn provider_from_env_is_send() {
+        fn send<T: Send>(_: T) {}
+        send(provider_from_env());
     }
 
     /// A SQLite database gets the schema and the printer; a second start keeps what is there.
