@@ -511,7 +511,7 @@ impl SqlStore {
 
     /// The applications `user_id` has authorized: each client holding unexpired token
     /// credentials granted by the user, by consumer key (at most
-    /// [`MAX_LISTED_APPLICATIONS`](crate::limits::MAX_LISTED_APPLICATIONS)).
+    /// [`MAX_LISTED_APPLICATIONS`]).
     pub async fn authorized_applications(&self, user_id: &str) -> Result<Vec<AuthorizedApplication>, ManageError> {
         if user_id.is_empty() || user_id.len() > MAX_USER_ID_LEN {
             return Ok(Vec::new());

@@ -40,7 +40,7 @@
 //! The statement itself decides: of two concurrent authorizations one `UPDATE` matches the row
 //! (the other finds `user_id` set), of two concurrent exchanges one `DELETE` removes it, of two
 //! concurrent uses of one nonce one `INSERT` adds the row. Expiry is part of each `WHERE`, with
-//! "now" from the store's [`Clock`](oauth1::clock::Clock), never checked after reading. A failed
+//! "now" from the store's [`Clock`], never checked after reading. A failed
 //! authorization costs one more `SELECT` to tell "already authorized" from "not found"; the
 //! outcome was decided before it.
 //!
