@@ -6,11 +6,18 @@ use std::path::Path;
 use oauth1::signature::{RsaPublicKey, Secret};
 use oauth1::store::Client;
 use oauth1_memory::MemoryStore;
+use oauth1_sqlx::ClientRegistration;
 use serde::Deserialize;
 
 /// A clients file that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientsError(String);
+
+impl ClientsError {
+    pub(crate) fn new(message: String) -> Self {
+        ClientsError(message)
+    }
+}
 
 impl std::fmt::Display for ClientsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -54,6 +61,27 @@ fn client(r: ClientRecord) -> Result<Client, ClientsError> {
         return Err(ClientsError(format!("client {}: neither a client_secret nor an rsa_public_key", c.consumer_key)));
     }
     Ok(c)
+}
+
+/// The clients of a clients file as [`ClientRegistration`]s for a SQL store (PEM kept as
+/// text): the same file, refused for the same reasons as by [`parse_clients`].
+pub fn parse_registrations(json: &str) -> Result<Vec<ClientRegistration>, ClientsError> {
+    parse_clients(json)?;
+    let records: Vec<ClientRecord> = serde_json::from_str(json).map_err(|e| ClientsError(e.to_string()))?;
+    Ok(records
+        .into_iter()
+        .map(|r| {
+            let mut reg = ClientRegistration::new(r.client_id, Secret::new(r.client_secret.unwrap_or_default()))
+                .with_name(r.name.unwrap_or_default());
+            if let Some(cb) = r.redirect_uri {
+                reg = reg.with_callback(cb);
+            }
+            if let Some(pem) = r.rsa_public_key {
+                reg = reg.with_rsa_public_key(pem);
+            }
+            reg
+        })
+        .collect())
 }
 
 /// Registers the clients of `json` ([`parse_clients`]) in `store`: all of them, or none when
@@ -114,6 +142,21 @@ mod tests {
 
     /// The RFC's test key (1024 bits), as SubjectPublicKeyInfo PEM.
     const PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----\nMIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC0YjCwIfYoprq/FQO6lb3asXrx\nLlJFuCvtinTF5p0GxvQGu5O3gYytUvtC2JlYzypSRjVxwxrsuRcP3e641SdASwfr\nmzyvIgP08N4S0IFzEURkV1wp/IpH7kH41EtbmUmrXSwfNZsnQRE5SYSOhh+LcK2w\nyQkdgcMv11l4KoBkcwIDAQAB\n-----END PUBLIC KEY-----\n";
+
+    /// The same file as registrations for a SQL store: the same clients, the same refusals.
+    #[test]
+    fn registrations_from_json() {
+        let json = serde_json::json!([
+            {"client_id": "a", "client_secret": "s", "name": "A", "redirect_uri": "http://a/cb", "rsa_public_key": null},
+            {"client_id": "rsa", "client_secret": null, "rsa_public_key": PUBLIC_KEY}
+        ])
+        .to_string();
+        let regs = parse_registrations(&json).unwrap();
+        assert_eq!(regs.len(), 2);
+        assert_eq!((regs[0].name.as_str(), regs[0].callbacks.as_slice()), ("A", &["http://a/cb".to_owned()][..]));
+        assert!(regs[1].secret.is_none() && regs[1].rsa_public_keys.len() == 1);
+        assert!(parse_registrations(r#"[{"client_id": "d", "client_secret": null}]"#).is_err());
+    }
 
     /// A client without a secret and with a key is an RSA-only client, its key parsed on load.
     #[test]

@@ -121,6 +121,20 @@ async fn nonces_are_atomic_and_expire_with_the_window() {
     assert_eq!(winners(tasks).await, 1, "exactly one of the racing tasks wins");
 }
 
+/// The store conformance kit (`oauth1-conformance`). Redis expires keys by real time, so expiry
+/// is checked with records already expired when created.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_conformance_kit_passes() {
+    let Some(redis) = RedisServer::start() else { return };
+    let store = RedisStore::connect(&redis.url()).unwrap();
+    let report = oauth1_conformance::Conformance::new(store.stores(Provider::new().store.clone()))
+        .run()
+        .await
+        .unwrap_or_else(|f| panic!("{f}"));
+    eprintln!("redis: {} checks passed", report.checks.len());
+    assert_eq!(report.checks.len(), 12, "{:?}", report.checks);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn temporary_credentials_authorize_once_take_once_and_expire() {
     let Some(redis) = RedisServer::start() else { return };

@@ -3,7 +3,9 @@
 //!
 //! `cargo run --release -p oauth1-rocket --example photos`
 //! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file;
-//! `OAUTH1_DEMO_REDIS_URL`, Redis for nonces and credentials shared by several processes).
+//! `OAUTH1_DEMO_REDIS_URL`, Redis for nonces and credentials shared by several processes;
+//! `OAUTH1_DEMO_DATABASE_URL`, a SQL database for clients and token credentials, e.g.
+//! `sqlite://photos.db?mode=rwc`).
 //!
 //! Rocket 0.5 cannot bound slow clients, so the demo serves `OAUTH1_DEMO_ADDR` with
 //! [`oauth1_rocket::front::launch`], which forwards to Rocket on an internal loopback port:

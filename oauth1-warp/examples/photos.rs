@@ -3,7 +3,9 @@
 //!
 //! `cargo run --release -p oauth1-warp --example photos`
 //! (`OAUTH1_DEMO_ADDR`, default `127.0.0.1:8000`; `OAUTH1_DEMO_CLIENTS`, a JSON clients file;
-//! `OAUTH1_DEMO_REDIS_URL`, Redis for nonces and credentials shared by several processes).
+//! `OAUTH1_DEMO_REDIS_URL`, Redis for nonces and credentials shared by several processes;
+//! `OAUTH1_DEMO_DATABASE_URL`, a SQL database for clients and token credentials, e.g.
+//! `sqlite://photos.db?mode=rwc`).
 //!
 //! Served by [`oauth1_warp::serve`], which bounds slow clients: `OAUTH1_DEMO_HEADER_TIMEOUT_MS`
 //! (default 10000) for each request head and idle connection, `OAUTH1_DEMO_REQUEST_TIMEOUT_MS`

@@ -124,6 +124,27 @@ pub fn prerequisite(program: &str, needed_for: &str) -> bool {
     found
 }
 
+/// The URL of a test database server from the environment variable `var` (set by
+/// `tests/db/start.sh`, which `.ci/run` runs: e.g. `OAUTH1_TEST_POSTGRES_URL`). When it is
+/// unset, a test on a developer's machine says so (`skipped: …` on stderr) and returns early;
+/// with `CI` set it is a failure, as with [`prerequisite`].
+///
+/// # Panics
+/// With `CI` set, when the variable is unset or empty.
+pub fn database_url(var: &str, needed_for: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI: {var} is not set ({needed_for}); .ci/run must start the server with tests/db/start.sh"
+            );
+            eprintln!("skipped: {var} is not set ({needed_for}; start one with: eval \"$(bash tests/db/start.sh)\")");
+            None
+        }
+    }
+}
+
 /// Awaits racing tasks and counts those that won (returned `true`): the race tests assert
 /// exactly one winner.
 ///
