@@ -253,6 +253,8 @@ pub fn error_of(res: &http::Response<Vec<u8>>) -> String {
     form(res.body()).get("error").cloned().unwrap_or_default()
 }
 
+pub mod wire;
+
 /// A demo provider running as its own process, and a minimal HTTP/1.1 client for it.
 pub mod process {
     use std::io::{BufRead, BufReader, Read, Write};
