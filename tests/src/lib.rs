@@ -589,6 +589,33 @@ pub mod contract {
         }
         assert_eq!(demo.send(&get(&url(demo, "/public"))).status(), 200);
     }
+
+    /// The tests above as `#[test]` functions of the calling test crate, each against a new
+    /// process of `$package`'s demo (its example `photos`), under the same names:
+    /// `oauth1_tests::demo_contract_tests!("oauth1-warp");`.
+    #[macro_export]
+    macro_rules! demo_contract_tests {
+        ($package:expr) => {
+            fn demo() -> $crate::process::Demo {
+                $crate::process::Demo::start(&$crate::process::example_binary($package, "photos"), &[])
+            }
+
+            #[test]
+            fn three_legged_flow_over_http() {
+                $crate::contract::three_legged_flow_over_http(&demo());
+            }
+
+            #[test]
+            fn out_of_band_and_deny_over_http() {
+                $crate::contract::out_of_band_and_deny_over_http(&demo());
+            }
+
+            #[test]
+            fn bad_input_is_4xx_and_the_server_survives() {
+                $crate::contract::bad_input_is_4xx_and_the_server_survives(&demo());
+            }
+        };
+    }
 }
 
 /// OAuth Core 1.0 Appendix A (photos.example.net, printer.example.com) as the benchmarks and
