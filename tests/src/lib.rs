@@ -948,11 +948,47 @@ pub mod slow_clients {
         }
     }
 
+    /// (d) HTTP/2 with prior knowledge (h2c) is still served, and an HTTP/2 connection with no
+    /// open stream is closed after the header timeout (2 s here): within 10 s. For the demos that
+    /// serve h2c (warp's and axum's; Rocket's front is HTTP/1.1).
+    pub async fn h2c_is_served_and_an_idle_http2_connection_is_closed(package: &str) {
+        use http_body_util::{BodyExt, Empty};
+        use hyper_util::rt::{TokioExecutor, TokioIo};
+
+        let demo = demo(package, &[("OAUTH1_DEMO_HEADER_TIMEOUT_MS", "2000")]);
+        let stream = tokio::net::TcpStream::connect(&demo.addr).await.unwrap();
+        let (mut sender, connection) =
+            hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream)).await.unwrap();
+        let connection = tokio::spawn(connection);
+        let req = http::Request::get(format!("http://{}/public?file=vacation.jpg", demo.addr))
+            .body(Empty::<hyper::body::Bytes>::new())
+            .unwrap();
+        let res = sender.send_request(req).await.unwrap();
+        assert_eq!((res.version(), res.status().as_u16()), (http::Version::HTTP_2, 200));
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&body).contains("vacation.jpg"), "{body:?}");
+
+        let idle = Instant::now();
+        let closed = tokio::time::timeout(Duration::from_secs(10), connection).await;
+        eprintln!("idle HTTP/2 connection: {closed:?} after {:?}", idle.elapsed());
+        assert!(closed.is_ok(), "an idle HTTP/2 connection was still open after 10 s");
+        assert!(idle.elapsed() >= Duration::from_secs(1), "closed before the header timeout: {:?}", idle.elapsed());
+    }
+
     /// The tests above as `#[test]` functions of the calling test crate, each against
     /// `$package`'s demo (its example `photos`), under the same names:
-    /// `oauth1_tests::slow_clients_tests!("oauth1-warp");`.
+    /// `oauth1_tests::slow_clients_tests!("oauth1-warp");`, and with `h2c` the h2c test (d) too
+    /// (a `#[tokio::test]`): `oauth1_tests::slow_clients_tests!("oauth1-warp", h2c);`.
     #[macro_export]
     macro_rules! slow_clients_tests {
+        ($package:expr, h2c) => {
+            $crate::slow_clients_tests!($package);
+
+            #[tokio::test]
+            async fn h2c_is_served_and_an_idle_http2_connection_is_closed() {
+                $crate::slow_clients::h2c_is_served_and_an_idle_http2_connection_is_closed($package).await;
+            }
+        };
         ($package:expr) => {
             #[test]
             fn slow_request_heads_and_idle_connections_are_closed() {
