@@ -146,6 +146,25 @@ pub async fn grant(server: &AuthorizationServer, token: &str, user: &str) -> Res
     server.grant(token, user, &pending.anti_forgery.proof()).await
 }
 
+/// Grants `token` to `alice` (see [`grant`]) and returns the verifier: from the page (200) for
+/// an `oob` callback, else from the redirect (302) to `callback`.
+pub async fn grant_verifier(server: &AuthorizationServer, token: &str, callback: &str) -> String {
+    let grant = grant(server, token, "alice").await.unwrap();
+    let res = grant.to_response();
+    match callback {
+        "oob" => {
+            assert_eq!(res.status(), 200);
+            form(res.body())["oauth_verifier"].clone()
+        }
+        _ => {
+            assert_eq!(res.status(), 302);
+            let to = res.headers()["location"].to_str().unwrap().to_owned();
+            assert!(to.starts_with(&format!("{callback}&oauth_token=")), "{to}");
+            to.split("oauth_verifier=").nth(1).unwrap().to_owned()
+        }
+    }
+}
+
 /// Denies `token` as a browser does (see [`grant`]).
 pub async fn deny(server: &AuthorizationServer, token: &str) -> Result<Denial, oauth1::Error> {
     let pending = server.pending_authorization(token).await?;
