@@ -270,20 +270,7 @@ async fn three_legged_flow_every_transport_method_and_callback() {
                 assert_eq!(res.status(), 200, "{transport:?} {method:?} {callback}: {}", body_text(&res));
                 let f = form(res.body());
                 let (token, secret) = (f["oauth_token"].clone(), f["oauth_token_secret"].clone());
-                let grant = oauth1_tests::grant(&p.server, &token, "alice").await.unwrap();
-                let res = grant.to_response();
-                let verifier = match callback {
-                    "oob" => {
-                        assert_eq!(res.status(), 200);
-                        form(res.body())["oauth_verifier"].clone()
-                    }
-                    _ => {
-                        assert_eq!(res.status(), 302);
-                        let to = res.headers()["location"].to_str().unwrap().to_owned();
-                        assert!(to.starts_with("https://client.test/ready?x=a%20b&y=1&oauth_token="), "{to}");
-                        to.split("oauth_verifier=").nth(1).unwrap().to_owned()
-                    }
-                };
+                let verifier = oauth1_tests::grant_verifier(&p.server, &token, callback).await;
                 let req = s()
                     .token(&token, &secret)
                     .verifier(&verifier)

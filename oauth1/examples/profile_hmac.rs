@@ -21,13 +21,12 @@
 
 use std::hint::black_box;
 
-use hmac::{Hmac, KeyInit, Mac};
-use oauth1::signature::{InteropFallback, SignatureMethods, VerifyingKeys};
+use appendix_a::{HMAC_KEY, KEYS, SIGNATURE, raw_hmac_all};
+use oauth1::signature::{InteropFallback, SignatureMethods};
 use oauth1::{ParseOptions, SignedRequest};
-use sha1::Sha1;
 
-const KEYS: VerifyingKeys<'static> =
-    VerifyingKeys { consumer_secret: "kd94hf93k423kf44", token_secret: "pfkkdhi9sl3r4s00", rsa_public_keys: &[] };
+#[path = "common/appendix_a.rs"]
+mod appendix_a;
 
 #[inline(never)]
 fn verify_all(req: &http::Request<Vec<u8>>, options: &ParseOptions, methods: &SignatureMethods, n: u32) {
@@ -37,36 +36,13 @@ fn verify_all(req: &http::Request<Vec<u8>>, options: &ParseOptions, methods: &Si
     }
 }
 
-#[inline(never)]
-fn raw_hmac_all(key: &[u8], base_string: &str, signature: &[u8], n: u32) {
-    for _ in 0..n {
-        let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(key).unwrap();
-        mac.update(black_box(base_string.as_bytes()));
-        mac.verify_slice(signature).unwrap();
-    }
-}
-
 fn main() {
     let n: u32 = std::env::args().nth(1).map_or(2000, |s| s.parse().expect("N is a number"));
-    let req = http::Request::get("/photos?file=vacation.jpg&size=original")
-        .header("host", "photos.example.net")
-        .header(
-            "authorization",
-            "OAuth realm=\"http://photos.example.net/\", oauth_consumer_key=\"dpf43f3p2l4k3l03\", \
-             oauth_token=\"nnch734d00sl2jdk\", oauth_signature_method=\"HMAC-SHA1\", \
-             oauth_signature=\"tR3%2BTy81lMeYAr%2FFid0kMTYa%2FWM%3D\", oauth_timestamp=\"1191242096\", \
-             oauth_nonce=\"kllo9940pd9333jh\", oauth_version=\"1.0\"",
-        )
-        .body(Vec::new())
-        .unwrap();
+    let req = appendix_a::request();
     let options = ParseOptions::default();
     let methods = SignatureMethods::default();
     verify_all(&req, &options, &methods, n);
 
     let base_string = SignedRequest::parse(&req, &options).unwrap().base_string().to_string();
-    let signature = {
-        use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD.decode("tR3+Ty81lMeYAr/Fid0kMTYa/WM=").unwrap()
-    };
-    raw_hmac_all(b"kd94hf93k423kf44&pfkkdhi9sl3r4s00", &base_string, &signature, n);
+    raw_hmac_all(HMAC_KEY, &base_string, &appendix_a::decode(SIGNATURE), n);
 }

@@ -16,27 +16,18 @@
 //! measured; their ratio is the benchmarks' ratio counted in instructions.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+use appendix_a::raw_hmac_all;
 use oauth1::server::Scope;
-use std::hint::black_box;
-
-use hmac::{Hmac, KeyInit, Mac};
 use oauth1::{ParseOptions, SignedRequest};
 use oauth1_tests::{Provider, ready, request, signer};
-use sha1::Sha1;
+
+#[path = "../../oauth1/examples/common/appendix_a.rs"]
+mod appendix_a;
 
 #[inline(never)]
 fn verify_all(protector: &oauth1::ResourceProtector, reqs: &[http::Request<Vec<u8>>]) {
     for r in reqs {
         ready(protector.verify(r, Scope::Token)).unwrap();
-    }
-}
-
-#[inline(never)]
-fn raw_hmac_all(key: &[u8], base_string: &str, signature: &[u8], n: u32) {
-    for _ in 0..n {
-        let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(key).unwrap();
-        mac.update(black_box(base_string.as_bytes()));
-        mac.verify_slice(signature).unwrap();
     }
 }
 
@@ -65,10 +56,7 @@ fn main() {
 
     let first = SignedRequest::parse(reqs.first().expect("N > 0"), &ParseOptions::default()).unwrap();
     let base_string = first.base_string().to_string();
-    let signature = {
-        use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD.decode(first.signature().unwrap()).unwrap()
-    };
+    let signature = appendix_a::decode(first.signature().unwrap());
     let key = oauth1::signature::signing_key(oauth1_tests::SECRET, "valid-token-secret");
     raw_hmac_all(key.as_bytes(), &base_string, &signature, n);
 }

@@ -167,6 +167,25 @@ pub async fn grant(server: &AuthorizationServer, token: &str, user: &str) -> Res
     server.grant(token, user, &pending.anti_forgery.proof()).await
 }
 
+/// Grants `token` to `alice` (see [`grant`]) and returns the verifier: from the page (200) for
+/// an `oob` callback, else from the redirect (302) to `callback`.
+pub async fn grant_verifier(server: &AuthorizationServer, token: &str, callback: &str) -> String {
+    let grant = grant(server, token, "alice").await.unwrap();
+    let res = grant.to_response();
+    match callback {
+        "oob" => {
+            assert_eq!(res.status(), 200);
+            form(res.body())["oauth_verifier"].clone()
+        }
+        _ => {
+            assert_eq!(res.status(), 302);
+            let to = res.headers()["location"].to_str().unwrap().to_owned();
+            assert!(to.starts_with(&format!("{callback}&oauth_token=")), "{to}");
+            to.split("oauth_verifier=").nth(1).unwrap().to_owned()
+        }
+    }
+}
+
 /// Denies `token` as a browser does (see [`grant`]).
 pub async fn deny(server: &AuthorizationServer, token: &str) -> Result<Denial, oauth1::Error> {
     let pending = server.pending_authorization(token).await?;
@@ -273,6 +292,8 @@ fn decode(s: &str) -> String {
 pub fn error_of(res: &http::Response<Vec<u8>>) -> String {
     form(res.body()).get("error").cloned().unwrap_or_default()
 }
+
+pub mod wire;
 
 /// A demo provider running as its own process, and a minimal HTTP/1.1 client for it.
 pub mod process {
@@ -608,6 +629,33 @@ pub mod contract {
         }
         assert_eq!(demo.send(&get(&url(demo, "/public"))).status(), 200);
     }
+
+    /// The tests above as `#[test]` functions of the calling test crate, each against a new
+    /// process of `$package`'s demo (its example `photos`), under the same names:
+    /// `oauth1_tests::demo_contract_tests!("oauth1-warp");`.
+    #[macro_export]
+    macro_rules! demo_contract_tests {
+        ($package:expr) => {
+            fn demo() -> $crate::process::Demo {
+                $crate::process::Demo::start(&$crate::process::example_binary($package, "photos"), &[])
+            }
+
+            #[test]
+            fn three_legged_flow_over_http() {
+                $crate::contract::three_legged_flow_over_http(&demo());
+            }
+
+            #[test]
+            fn out_of_band_and_deny_over_http() {
+                $crate::contract::out_of_band_and_deny_over_http(&demo());
+            }
+
+            #[test]
+            fn bad_input_is_4xx_and_the_server_survives() {
+                $crate::contract::bad_input_is_4xx_and_the_server_survives(&demo());
+            }
+        };
+    }
 }
 
 /// OAuth Core 1.0 Appendix A (photos.example.net, printer.example.com) as the benchmarks and
@@ -940,11 +988,47 @@ pub mod slow_clients {
         }
     }
 
+    /// (d) HTTP/2 with prior knowledge (h2c) is still served, and an HTTP/2 connection with no
+    /// open stream is closed after the header timeout (2 s here): within 10 s. For the demos that
+    /// serve h2c (warp's and axum's; Rocket's front is HTTP/1.1).
+    pub async fn h2c_is_served_and_an_idle_http2_connection_is_closed(package: &str) {
+        use http_body_util::{BodyExt, Empty};
+        use hyper_util::rt::{TokioExecutor, TokioIo};
+
+        let demo = demo(package, &[("OAUTH1_DEMO_HEADER_TIMEOUT_MS", "2000")]);
+        let stream = tokio::net::TcpStream::connect(&demo.addr).await.unwrap();
+        let (mut sender, connection) =
+            hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream)).await.unwrap();
+        let connection = tokio::spawn(connection);
+        let req = http::Request::get(format!("http://{}/public?file=vacation.jpg", demo.addr))
+            .body(Empty::<hyper::body::Bytes>::new())
+            .unwrap();
+        let res = sender.send_request(req).await.unwrap();
+        assert_eq!((res.version(), res.status().as_u16()), (http::Version::HTTP_2, 200));
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&body).contains("vacation.jpg"), "{body:?}");
+
+        let idle = Instant::now();
+        let closed = tokio::time::timeout(Duration::from_secs(10), connection).await;
+        eprintln!("idle HTTP/2 connection: {closed:?} after {:?}", idle.elapsed());
+        assert!(closed.is_ok(), "an idle HTTP/2 connection was still open after 10 s");
+        assert!(idle.elapsed() >= Duration::from_secs(1), "closed before the header timeout: {:?}", idle.elapsed());
+    }
+
     /// The tests above as `#[test]` functions of the calling test crate, each against
     /// `$package`'s demo (its example `photos`), under the same names:
-    /// `oauth1_tests::slow_clients_tests!("oauth1-warp");`.
+    /// `oauth1_tests::slow_clients_tests!("oauth1-warp");`, and with `h2c` the h2c test (d) too
+    /// (a `#[tokio::test]`): `oauth1_tests::slow_clients_tests!("oauth1-warp", h2c);`.
     #[macro_export]
     macro_rules! slow_clients_tests {
+        ($package:expr, h2c) => {
+            $crate::slow_clients_tests!($package);
+
+            #[tokio::test]
+            async fn h2c_is_served_and_an_idle_http2_connection_is_closed() {
+                $crate::slow_clients::h2c_is_served_and_an_idle_http2_connection_is_closed($package).await;
+            }
+        };
         ($package:expr) => {
             #[test]
             fn slow_request_heads_and_idle_connections_are_closed() {
