@@ -317,13 +317,20 @@ pub mod process {
         }
     }
 
-    /// The path of `package`'s example `name`, built now (a no-op when up to date) into its
-    /// own target directory, `target/demo-<package>`: every adapter has an example called
-    /// `photos`, which would collide in the shared one, and a separate directory never waits
-    /// on the build lock of the `cargo test` that runs us.
+    /// The path of `package`'s example `name`, built now (a no-op when up to date) into the
+    /// demos' own target directory, `target/demos`, and kept there as `<name>-<package>`: every
+    /// adapter has an example called `photos`, which would collide, and a directory of their
+    /// own never waits on the build lock of the `cargo test` that runs us.
     pub fn example_binary(package: &str, name: &str) -> PathBuf {
+        // One target directory for every demo: what they share (tokio, hyper, sqlx with its
+        // bundled SQLite, …) is compiled once. Their examples share a name, so each build's
+        // binary is copied to `<name>-<package>` before the next build can overwrite it; the
+        // lock keeps two tests of this process from interleaving build and copy (test
+        // binaries run one after another).
+        static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one_at_a_time = BUILD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
-        let target_dir = workspace.join("target").join(format!("demo-{package}"));
+        let target_dir = workspace.join("target").join("demos");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo)
             .current_dir(&workspace)
@@ -332,7 +339,17 @@ pub mod process {
             .status()
             .unwrap();
         assert!(status.success(), "building {package}'s example {name} failed");
-        target_dir.join("debug").join("examples").join(name)
+        let built = target_dir.join("debug").join("examples").join(name);
+        let kept = target_dir.join(format!("{name}-{package}"));
+        // Copied to a new file and renamed over the old one: a demo process still running
+        // from the old binary keeps its file.
+        let modified = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        if modified(&kept).is_none() || modified(&kept) < modified(&built) {
+            let fresh = target_dir.join(format!(".{name}-{package}.{}", std::process::id()));
+            std::fs::copy(&built, &fresh).unwrap();
+            std::fs::rename(&fresh, &kept).unwrap();
+        }
+        kept
     }
 
     impl Demo {
