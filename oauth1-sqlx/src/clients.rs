@@ -544,46 +544,30 @@ impl SqlStore {
     /// Revokes what `user_id` granted `consumer_key`: every token credential between them.
     /// How many were revoked.
     pub async fn revoke_authorization(&self, user_id: &str, consumer_key: &str) -> Result<u64, ManageError> {
-        let sql = &self.inner.sql.revoke_authorization;
-        Ok(self
-            .timed(async {
-                with_pool!(&self.inner.pool, |pool| sqlx::query(sql)
-                    .bind(user_id)
-                    .bind(consumer_key)
-                    .execute(pool)
-                    .await
-                    .map(|r| r.rows_affected())
-                    .map_err(db_error))
-            })
-            .await?)
+        self.rows_changed(&self.inner.sql.revoke_authorization, &[user_id, consumer_key]).await
     }
 
     /// Revokes every token credential `user_id` granted, to any client. How many.
     pub async fn revoke_user_tokens(&self, user_id: &str) -> Result<u64, ManageError> {
-        let sql = &self.inner.sql.revoke_user_tokens;
-        Ok(self
-            .timed(async {
-                with_pool!(&self.inner.pool, |pool| sqlx::query(sql)
-                    .bind(user_id)
-                    .execute(pool)
-                    .await
-                    .map(|r| r.rows_affected())
-                    .map_err(db_error))
-            })
-            .await?)
+        self.rows_changed(&self.inner.sql.revoke_user_tokens, &[user_id]).await
     }
 
     /// Revokes every token credential of a client, whoever granted it. How many.
     pub async fn revoke_client_tokens(&self, consumer_key: &str) -> Result<u64, ManageError> {
-        let sql = &self.inner.sql.revoke_client_tokens;
+        self.rows_changed(&self.inner.sql.revoke_client_tokens, &[consumer_key]).await
+    }
+
+    /// Runs `sql` with text parameters, in order: how many rows it changed.
+    async fn rows_changed(&self, sql: &str, params: &[&str]) -> Result<u64, ManageError> {
         Ok(self
             .timed(async {
-                with_pool!(&self.inner.pool, |pool| sqlx::query(sql)
-                    .bind(consumer_key)
-                    .execute(pool)
-                    .await
-                    .map(|r| r.rows_affected())
-                    .map_err(db_error))
+                with_pool!(&self.inner.pool, |pool| {
+                    let mut query = sqlx::query(sql);
+                    for param in params {
+                        query = query.bind(*param);
+                    }
+                    query.execute(pool).await.map(|r| r.rows_affected()).map_err(db_error)
+                })
             })
             .await?)
     }
