@@ -145,8 +145,43 @@ fn rsa_public_keys(v: &Value) -> Vec<Vec<RsaPublicKey>> {
     ["rsa_public_key_pem", "rsa_certificate_pem"]
         .iter()
         .filter_map(|k| s(v, k))
-        .map(|pem| vec![RsaPublicKey::from_pem(pem).unwrap()])
+        .map(|pem| {
+            let key = RsaPublicKey::from_pem(pem).unwrap();
+            // With `native-rsa`, aws-lc verifies every vector's key (no silent fallback).
+            assert_eq!(key.is_native(), cfg!(feature = "native-rsa"), "{pem}");
+            vec![key]
+        })
         .collect()
+}
+
+/// An RSA signature altered in one bit, cut short, or checked under another digest is
+/// refused — by whichever backend verifies (`native-rsa` or the `rsa` crate).
+fn assert_refuses_altered_rsa(
+    name: &str,
+    method: &str,
+    base: &oauth1::BaseString<'_>,
+    sig: &str,
+    keys: &VerifyingKeys<'_>,
+) {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use oauth1::signature::{RSA_SHA1, RSA_SHA256, RSA_SHA512, SignatureMethod};
+    let (this, others): (&dyn SignatureMethod, [&dyn SignatureMethod; 2]) = match method {
+        "RSA-SHA1" => (&RSA_SHA1, [&RSA_SHA256, &RSA_SHA512]),
+        "RSA-SHA256" => (&RSA_SHA256, [&RSA_SHA1, &RSA_SHA512]),
+        _ => (&RSA_SHA512, [&RSA_SHA1, &RSA_SHA256]),
+    };
+    assert!(this.verify(base, sig, keys), "{name}: the published signature");
+    for other in others {
+        assert!(!other.verify(base, sig, keys), "{name}: under {}", other.name());
+    }
+    let mut bytes = STANDARD.decode(sig).unwrap();
+    for i in [0, bytes.len() / 2, bytes.len() - 1] {
+        bytes[i] ^= 1;
+        assert!(!this.verify(base, &STANDARD.encode(&bytes), keys), "{name}: bit flipped at {i}");
+        bytes[i] ^= 1;
+    }
+    assert!(!this.verify(base, &STANDARD.encode(&bytes[1..]), keys), "{name}: one byte short");
 }
 
 /// Verifying: the request as a client sends it, read by our parser, must give the expected
@@ -156,6 +191,7 @@ fn signature_vectors_verify() {
     let methods = all_methods();
     let mut verified = 0;
     let mut refused_without_secret = 0;
+    let mut rsa_altered = 0;
     let mut checked = 0;
     for v in vectors().iter().filter(|v| v["kind"] == "signature") {
         let name = v["name"].as_str().unwrap();
@@ -237,6 +273,10 @@ fn signature_vectors_verify() {
                         SignatureMatch::Rfc,
                         "{name}"
                     );
+                    if let Some(rsa) = s(v, "signature_method").filter(|m| m.starts_with("RSA")) {
+                        assert_refuses_altered_rsa(name, rsa, &parsed.base_string(), expected_sig.unwrap(), &keys);
+                        rsa_altered += 1;
+                    }
                 }
             }
             verified += 1;
@@ -254,6 +294,7 @@ fn signature_vectors_verify() {
     // oauthlib's client vectors without a client secret: -hmac-sha1-no-secrets,
     // -hmac-sha256-no-secrets, -signature-in-body, -signature-in-query, -unicode-body-1 and -2.
     assert_eq!(refused_without_secret, 6, "the oauthlib client vectors without secrets");
+    assert!(rsa_altered >= 4, "RSA vectors altered and refused: {rsa_altered}");
     assert!(verified >= 40, "verified {verified}");
 }
 

@@ -28,6 +28,8 @@ mod keys;
 mod plaintext;
 mod registry;
 mod rsa;
+#[cfg(feature = "native-rsa")]
+mod rsa_native;
 #[cfg(test)]
 mod tests;
 

@@ -66,7 +66,19 @@ impl SignatureMethod for RsaMethod {
             return false;
         }
         let Ok(sig) = STANDARD.decode(signature.as_bytes()) else { return false };
-        let (scheme, hashed) = self.scheme_and_hash(base_string);
-        keys.rsa_public_keys.iter().any(|k| k.0.verify(scheme.clone(), &hashed, &sig).is_ok())
+        // Each digest is computed once, for the first key that needs it (several keys while
+        // one is rotated).
+        #[cfg(feature = "native-rsa")]
+        let mut native_digest = None;
+        let mut portable = None;
+        keys.rsa_public_keys.iter().any(|k| {
+            #[cfg(feature = "native-rsa")]
+            if let Some(native) = &k.native {
+                let digest = native_digest.get_or_insert_with(|| super::rsa_native::digest(self.0, base_string));
+                return native.verify(self.0, digest, &sig);
+            }
+            let (scheme, hashed) = portable.get_or_insert_with(|| self.scheme_and_hash(base_string));
+            k.key.verify(scheme.clone(), hashed, &sig).is_ok()
+        })
     }
 }
