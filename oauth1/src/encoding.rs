@@ -127,14 +127,53 @@ pub(crate) enum Plus {
     Space,
 }
 
+/// What one pass over a raw (still encoded) name or value learns of each byte.
+const RESERVED: u8 = 1;
+const PERCENT: u8 = 2;
+const PLUS: u8 = 4;
+
+/// [`RESERVED`], [`PERCENT`] and [`PLUS`] for each byte.
+#[expect(clippy::indexing_slicing, reason = "a `u8` indexes 256 entries (and this runs at compile time)")]
+static RAW_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        if !UNRESERVED[b] {
+            table[b] = RESERVED;
+        }
+        b += 1;
+    }
+    table[b'%' as usize] |= PERCENT;
+    table[b'+' as usize] |= PLUS;
+    table
+};
+
+/// A decoded name or value, and whether it is *plain*: nothing was decoded and every byte is
+/// unreserved, so it encodes ([§3.6](https://www.rfc-editor.org/rfc/rfc5849#section-3.6)) as
+/// itself and the base string copies it without looking at it again.
+pub(crate) type Marked<'a> = (Cow<'a, str>, bool);
+
 /// Decodes `input` once, strictly: an invalid `%` escape or a result that is not UTF-8 is an
 /// error, never passed through. Borrows when there is nothing to decode.
 pub(crate) fn decode(input: &str, plus: Plus) -> Result<Cow<'_, str>, Error> {
-    let special = |b: u8| b == b'%' || (b == b'+' && plus == Plus::Space);
+    decode_marked(input, plus).map(|(text, _)| text)
+}
+
+/// As [`decode`], and whether the result is plain (see [`Marked`]): one pass over the bytes
+/// tells both. It saves the base string's escaper a scan of nearly every parameter (names and
+/// values of real requests are unreserved, save the signature and the callback).
+pub(crate) fn decode_marked(input: &str, plus: Plus) -> Result<Marked<'_>, Error> {
+    let special = match plus {
+        Plus::Literal => PERCENT,
+        Plus::Space => PERCENT | PLUS,
+    };
     let bytes = input.as_bytes();
-    if !bytes.iter().any(|&b| special(b)) {
-        return Ok(Cow::Borrowed(input));
+    #[expect(clippy::indexing_slicing, reason = "a `u8` indexes 256 entries")]
+    let seen = bytes.iter().fold(0u8, |seen, &b| seen | RAW_CLASS[usize::from(b)]);
+    if seen & special == 0 {
+        return Ok((Cow::Borrowed(input), seen == 0));
     }
+    let special = |b: u8| b == b'%' || (b == b'+' && plus == Plus::Space);
     let mut out = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
     loop {
@@ -159,7 +198,7 @@ pub(crate) fn decode(input: &str, plus: Plus) -> Result<Cow<'_, str>, Error> {
         };
     }
     String::from_utf8(out)
-        .map(Cow::Owned)
+        .map(|text| (Cow::Owned(text), false))
         .map_err(|_| Error::malformed("parameter is not valid UTF-8 after percent-decoding"))
 }
 
@@ -185,15 +224,16 @@ pub type FormPair<'a> = (Cow<'a, str>, Cow<'a, str>);
 /// assert_eq!(pairs[2], ("a".into(), "x y".into()));
 /// ```
 pub fn decode_form(input: &str) -> Result<Vec<FormPair<'_>>, Error> {
-    parse_form(input).collect()
+    parse_form(input).map(|pair| pair.map(|((name, _), (value, _))| (name, value))).collect()
 }
 
 /// Splits an `application/x-www-form-urlencoded` string (a query or a form body) into decoded
-/// pairs. Empty segments are skipped; a segment without `=` is a name with an empty value.
-pub(crate) fn parse_form(input: &str) -> impl Iterator<Item = Result<FormPair<'_>, Error>> {
+/// pairs, each marked plain or not ([`Marked`]). Empty segments are skipped; a segment without
+/// `=` is a name with an empty value.
+pub(crate) fn parse_form(input: &str) -> impl Iterator<Item = Result<(Marked<'_>, Marked<'_>), Error>> {
     input.split('&').filter(|segment| !segment.is_empty()).map(|segment| {
         let (name, value) = segment.split_once('=').unwrap_or((segment, ""));
-        Ok((decode(name, Plus::Space)?, decode(value, Plus::Space)?))
+        Ok((decode_marked(name, Plus::Space)?, decode_marked(value, Plus::Space)?))
     })
 }
 
@@ -292,9 +332,21 @@ mod tests {
     }
 
     #[test]
+    fn plain_only_when_nothing_was_decoded_and_every_byte_is_unreserved() {
+        let plain = |s, plus| decode_marked(s, plus).unwrap().1;
+        assert!(plain("Az09-._~", Plus::Literal));
+        assert!(plain("", Plus::Space));
+        assert!(!plain("a b", Plus::Literal), "a space is reserved");
+        assert!(!plain("a+b", Plus::Literal), "`+` is kept, and reserved");
+        assert!(!plain("a+b", Plus::Space));
+        assert!(!plain("%41", Plus::Literal), "decoded: scanned again by the base string");
+        assert!(!plain("é", Plus::Literal));
+    }
+
+    #[test]
     fn form_pairs() {
         let pairs: Vec<_> = parse_form("a=x%21y&a=x+y&a=&b&&a=X").map(Result::unwrap).collect();
-        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_ref(), v.as_ref())).collect();
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|((n, _), (v, _))| (n.as_ref(), v.as_ref())).collect();
         assert_eq!(pairs, [("a", "x!y"), ("a", "x y"), ("a", ""), ("b", ""), ("a", "X")]);
     }
 
@@ -331,9 +383,13 @@ mod tests {
             for plus in [Plus::Literal, Plus::Space] {
                 let ours = decode(input, plus).ok().map(Cow::into_owned);
                 assert_eq!(ours, reference_decode(input, plus), "{input:?} {plus:?}");
+                // Plain means the base string may copy it: it encodes as itself.
+                if let Ok((text, true)) = decode_marked(input, plus) {
+                    assert_eq!(encode(&text).to_string(), text, "{input:?} {plus:?}");
+                }
             }
             let ours: Vec<Option<(String, String)>> =
-                parse_form(input).map(|r| r.ok().map(|(n, v)| (n.into_owned(), v.into_owned()))).collect();
+                parse_form(input).map(|r| r.ok().map(|((n, _), (v, _))| (n.into_owned(), v.into_owned()))).collect();
             let reference: Vec<Option<(String, String)>> = input
                 .split('&')
                 .filter(|seg| !seg.is_empty())

@@ -23,7 +23,7 @@
 
 use std::borrow::Cow;
 
-use crate::encoding::{Plus, byte_class, decode, in_class};
+use crate::encoding::{Marked, Plus, byte_class, decode_marked, in_class};
 use crate::error::Error;
 
 /// A decoded header parameter: name and value.
@@ -113,10 +113,10 @@ impl<'a> Cursor<'a> {
     }
 }
 
-fn decode_cow(raw: Cow<'_, str>) -> Result<Cow<'_, str>, Error> {
+fn decode_cow(raw: Cow<'_, str>) -> Result<Marked<'_>, Error> {
     match raw {
-        Cow::Borrowed(b) => decode(b, Plus::Literal),
-        Cow::Owned(v) => decode(&v, Plus::Literal).map(|c| Cow::Owned(c.into_owned())),
+        Cow::Borrowed(b) => decode_marked(b, Plus::Literal),
+        Cow::Owned(v) => decode_marked(&v, Plus::Literal).map(|(c, plain)| (Cow::Owned(c.into_owned()), plain)),
     }
 }
 
@@ -127,13 +127,13 @@ fn decode_cow(raw: Cow<'_, str>) -> Result<Cow<'_, str>, Error> {
 /// as they are; the caller decides (protocol parameters must not repeat).
 pub fn parse(value: &[u8]) -> Result<Option<Vec<HeaderParam<'_>>>, Error> {
     let mut params = Vec::with_capacity(8);
-    let ours = parse_each(value, |name, value| params.push((name, value)))?;
+    let ours = parse_each(value, |(name, _), (value, _)| params.push((name, value)))?;
     Ok(ours.then_some(params))
 }
 
 /// As [`parse`], handing each parameter to `each` instead of collecting them. Returns whether
-/// the header is an OAuth one.
-pub(crate) fn parse_each<'a>(value: &'a [u8], mut each: impl FnMut(Cow<'a, str>, Cow<'a, str>)) -> Result<bool, Error> {
+/// the header is an OAuth one. Names and values come marked plain or not ([`Marked`]).
+pub(crate) fn parse_each<'a>(value: &'a [u8], mut each: impl FnMut(Marked<'a>, Marked<'a>)) -> Result<bool, Error> {
     // The scheme decides whether the header is ours before anything else is looked at.
     let trimmed = value.iter().position(|&b| !is_ows(b)).and_then(|i| value.get(i..)).unwrap_or_default();
     let scheme_len = trimmed.iter().position(|&b| !is_tchar(b)).unwrap_or(trimmed.len());
@@ -176,8 +176,8 @@ pub(crate) fn parse_each<'a>(value: &'a [u8], mut each: impl FnMut(Cow<'a, str>,
         } else {
             Cow::Borrowed(c.take_while(|b| b > b' ' && b != b',' && b != b'"' && b != 0x7f))
         };
-        let name = decode(name, Plus::Literal)?;
-        let value = if name == "realm" { raw_value } else { decode_cow(raw_value)? };
+        let name = decode_marked(name, Plus::Literal)?;
+        let value = if name.0 == "realm" { (raw_value, false) } else { decode_cow(raw_value)? };
         each(name, value);
         c.skip_ows();
         match c.peek() {

@@ -272,16 +272,16 @@ impl Signer {
         let mut params: Vec<Param<'_>> = Vec::new();
         for pair in parse_form(&query) {
             let (name, value) = pair?;
-            params.push(Param { name, value, source: Transport::Query });
+            params.push(Param::marked(name, value, Transport::Query));
         }
         if is_form {
             for pair in parse_form(form_text(&body)?) {
                 let (name, value) = pair?;
-                params.push(Param { name, value, source: Transport::Body });
+                params.push(Param::marked(name, value, Transport::Body));
             }
         }
         for (n, v) in &protocol {
-            params.push(Param { name: Cow::Borrowed(n), value: Cow::Borrowed(v), source: self.transport });
+            params.push(Param::new(Cow::Borrowed(n), Cow::Borrowed(v), self.transport));
         }
         sort_params(&mut params);
         let base_string = BaseString::from_params(&method, &base_uri, &params);

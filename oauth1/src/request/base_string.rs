@@ -40,10 +40,16 @@ impl<'r> BaseString<'r> {
             if i > 0 {
                 sink(b"%26");
             }
-            // Encoded twice: by the normalization (§3.4.1.3.2), then as part of the base string.
-            encode_into(&p.name, b"%25", sink);
+            // Encoded twice: by the normalization (§3.4.1.3.2), then as part of the base string;
+            // a plain name or value encodes as itself.
+            let (name_plain, value_plain) = p.plain;
+            if name_plain {
+                sink(p.name.as_bytes())
+            } else {
+                encode_into(&p.name, b"%25", sink)
+            }
             sink(b"%3D");
-            encode_into(&p.value, b"%25", sink);
+            if value_plain { sink(p.value.as_bytes()) } else { encode_into(&p.value, b"%25", sink) }
         }
     }
 

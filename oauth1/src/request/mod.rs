@@ -38,7 +38,7 @@ use std::fmt;
 
 use http::HeaderMap;
 
-use crate::encoding::{Plus, cmp_encoded, decode, has_percent_escape};
+use crate::encoding::{Marked, Plus, cmp_encoded, decode, has_percent_escape};
 use crate::origin::Origin;
 
 mod base_string;
@@ -90,9 +90,22 @@ pub(crate) struct Param<'a> {
     pub(crate) name: Cow<'a, str>,
     pub(crate) value: Cow<'a, str>,
     pub(crate) source: Transport,
+    /// The name, and the value, are plain ([`crate::encoding::Marked`]): the base string
+    /// copies them as they are. `false` only costs a scan.
+    pub(crate) plain: (bool, bool),
 }
 
-impl Param<'_> {
+impl<'a> Param<'a> {
+    /// A parameter from a transport, with what decoding learnt of its name and value.
+    pub(crate) fn marked((name, name_plain): Marked<'a>, (value, value_plain): Marked<'a>, source: Transport) -> Self {
+        Param { name, value, source, plain: (name_plain, value_plain) }
+    }
+
+    /// A parameter whose name and value the base string will scan as it encodes them.
+    pub(crate) fn new(name: Cow<'a, str>, value: Cow<'a, str>, source: Transport) -> Self {
+        Param { name, value, source, plain: (false, false) }
+    }
+
     fn is_protocol(&self) -> bool {
         self.name.starts_with("oauth_")
     }
@@ -262,7 +275,8 @@ impl SignedRequest<'_> {
             .iter()
             .map(|p| {
                 let value = if p.is_protocol() { decoded_again(&p.value) } else { Cow::Borrowed(p.value.as_ref()) };
-                Param { name: Cow::Borrowed(p.name.as_ref()), value, source: p.source }
+                let value_plain = p.plain.1 && matches!(value, Cow::Borrowed(_));
+                Param { name: Cow::Borrowed(p.name.as_ref()), value, source: p.source, plain: (p.plain.0, value_plain) }
             })
             .collect();
         sort_params(&mut params);

@@ -51,11 +51,11 @@ impl<'a> SignedRequest<'a> {
         let mut oauth_headers = 0;
         for value in headers.get_all(http::header::AUTHORIZATION) {
             let ours = header::parse_each(value.as_bytes(), |name, value| {
-                if name == "realm" {
+                if name.0 == "realm" {
                     c.realms += 1;
-                    c.realm = Some(value);
+                    c.realm = Some(value.0);
                 } else {
-                    c.push(Param { name, value, source: Transport::Header });
+                    c.push(Param::marked(name, value, Transport::Header));
                 }
             })?;
             oauth_headers += usize::from(ours);
@@ -72,13 +72,13 @@ impl<'a> SignedRequest<'a> {
         if let Some(q) = uri.query() {
             for pair in parse_form(q) {
                 let (name, value) = pair?;
-                c.push(Param { name, value, source: Transport::Query });
+                c.push(Param::marked(name, value, Transport::Query));
             }
         }
         if !body.is_empty() && is_form(headers) {
             for pair in parse_form(form_text(body)?) {
                 let (name, value) = pair?;
-                c.push(Param { name, value, source: Transport::Body });
+                c.push(Param::marked(name, value, Transport::Body));
             }
         }
 
@@ -156,6 +156,7 @@ impl<'a> Collector<'a> {
             };
             self.seen[i] = true;
             if p.name == "oauth_signature" {
+                // Not in the base string: it is only ever decoded, base64 or PLAINTEXT.
                 self.signatures += 1;
                 self.signature = Some(p.value);
                 return;
