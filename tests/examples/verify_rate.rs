@@ -45,7 +45,7 @@ fn verify_pool(pool: &[http::Request<Vec<u8>>], n: usize) -> Duration {
         let p = protector(None);
         let pass = left.min(pool.len());
         let started = Instant::now();
-        for req in &pool[..pass] {
+        for req in pool.iter().take(pass) {
             ready(p.verify(black_box(req), Scope::Token)).unwrap();
         }
         timed += started.elapsed();
@@ -76,7 +76,7 @@ fn main() {
     verify_pool(&pool, pool.len());
     let verify_us = micros(verify_pool(&pool, n), n);
 
-    let parsed = SignedRequest::parse(&pool[0], &ParseOptions::default()).unwrap();
+    let parsed = SignedRequest::parse(pool.first().expect("a pool"), &ParseOptions::default()).unwrap();
     let base = parsed.base_string().to_string();
     let signature = base64::engine::general_purpose::STANDARD.decode(parsed.signature().unwrap()).unwrap();
     let key = format!("{CONSUMER_SECRET}&{TOKEN_SECRET}");
