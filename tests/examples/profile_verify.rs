@@ -5,15 +5,24 @@
 //! cargo build --release -p oauth1-tests --example profile_verify
 //! valgrind --tool=callgrind --collect-atstart=no \
 //!     --toggle-collect='*verify_all*' --toggle-collect='*raw_hmac_all*' \
-//!     target/release/examples/profile_verify 2000 [EXTRA_QUERY_PARAMETERS]
+//!     target/release/examples/profile_verify 2000 [EXTRA_QUERY_PARAMETERS [FORM_BODY_BYTES]]
 //! callgrind_annotate --inclusive=yes callgrind.out.*
 //! ```
+//!
+//! (`tests/load/growth.sh` runs it over a grid of both and fits the growth per parameter and
+//! per KiB.)
 //!
 //! It signs N Appendix A requests (header transport, HMAC-SHA1, unique nonces) up front, then
 //! `verify_all` verifies each once on the memory store, polling each verification once without
 //! a runtime (`oauth1_tests::ready`), and `raw_hmac_all` computes and checks the raw HMAC-SHA1
 //! of the first request's base string N times (the benchmarks' floor). Only those two are
 //! measured; their ratio is the benchmarks' ratio counted in instructions.
+//!
+//! `EXTRA_QUERY_PARAMETERS` adds query parameters `p000=value%200`, `p001=value%201`, …;
+//! `FORM_BODY_BYTES` (when above 0) makes the request a `POST` with an
+//! `application/x-www-form-urlencoded` body of exactly that many bytes, made of pairs like
+//! `field007=value+7+of+the+form%21` (the last value padded with `x`), whose parameters are
+//! signed and verified like the query's.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use appendix_a::raw_hmac_all;
@@ -31,9 +40,25 @@ fn verify_all(protector: &oauth1::ResourceProtector, reqs: &[http::Request<Vec<u
     }
 }
 
+/// A form body of exactly `size` bytes of `name=value` pairs.
+fn form_body(size: usize) -> String {
+    let mut body = String::with_capacity(size);
+    for i in 0.. {
+        let pair = format!("{}field{i:03}=value+{i}+of+the+form%21", if i > 0 { "&" } else { "" });
+        if body.len() + pair.len() > size {
+            break;
+        }
+        body.push_str(&pair);
+    }
+    body.extend(std::iter::repeat_n('x', size - body.len()));
+    body
+}
+
 fn main() {
     let n: u32 = std::env::args().nth(1).map_or(2000, |s| s.parse().expect("N is a number"));
     let extra: usize = std::env::args().nth(2).map_or(0, |s| s.parse().expect("a parameter count"));
+    let body: usize = std::env::args().nth(3).map_or(0, |s| s.parse().expect("a body size in bytes"));
+    let (method, form) = if body > 0 { ("POST", Some(form_body(body))) } else { ("GET", None) };
     let mut uri = "http://photos.example.net/photos?file=vacation.jpg&size=original".to_owned();
     for i in 0..extra {
         uri.push_str(&format!("&p{i:03}=value%20{i}"));
@@ -46,7 +71,7 @@ fn main() {
                 .token("valid-token", "valid-token-secret")
                 .nonce(format!("kllo9940pd{i:08}"))
                 .realm("http://photos.example.net/")
-                .sign(request("GET", &uri, None))
+                .sign(request(method, &uri, form.as_deref()))
                 .unwrap()
         })
         .collect();
