@@ -327,7 +327,7 @@ mod tests {
         assert_eq!(resolve(&o, &[("host", "EXAMPLE.com:80")]).unwrap(), "http://example.com");
         assert_eq!(resolve(&o, &[("host", "example.com:8080")]).unwrap(), "http://example.com:8080");
         assert_eq!(resolve(&o, &[("host", "example.com:")]).unwrap(), "http://example.com");
-        assert_eq!(resolve(&o, &[("host", "[::1]:80")]).unwrap(), "http://[::1]", "IPv6 default port (Authlib D7)");
+        assert_eq!(resolve(&o, &[("host", "[::1]:80")]).unwrap(), "http://[::1]", "IPv6 default port is dropped");
         assert_eq!(resolve(&o, &[("host", "[2001:DB8::1]:8443")]).unwrap(), "http://[2001:db8::1]:8443");
         let tls = Origin::host("HTTPS").unwrap();
         assert_eq!(resolve(&tls, &[("host", "a.b:443")]).unwrap(), "https://a.b");

@@ -243,7 +243,8 @@ pub struct NonceKey<'a> {
 
 impl NonceKey<'_> {
     /// An unambiguous string form for key-value stores: each text field is length-prefixed, so
-    /// two different tuples never share a key (unlike `-`-joined strings, Authlib D12).
+    /// two different tuples never share a key (unlike the `-`-joined strings of Authlib, where a
+    /// `-` in a consumer key or nonce makes two tuples one key).
     ///
     /// ```
     /// use oauth1::store::NonceKey;

@@ -89,7 +89,7 @@ pub enum SignatureMatch {
     /// The RFC 5849 base string.
     Rfc,
     /// The interop fallback: `oauth_*` values decoded twice, as requests-oauthlib and Authlib's
-    /// client sign them (Authlib D2).
+    /// client sign them (and Authlib's server verifies them).
     DoubleDecoded,
 }
 
