@@ -412,6 +412,31 @@ impl Stores {
     /// For a resource server that only verifies requests ([RFC 5849 §3](https://www.rfc-editor.org/rfc/rfc5849#section-3)):
     /// clients, token credentials and nonces. It has no temporary credentials; the
     /// authorization-server endpoints of a server built on these stores answer 503.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use oauth1::{AuthorizationServer, Config, Scope, Stores, sign::Signer, store::Client};
+    /// use oauth1_memory::MemoryStore;
+    ///
+    /// // A resource server: clients, token credentials and nonces, no temporary credentials.
+    /// let store = Arc::new(MemoryStore::new());
+    /// store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// let stores = Stores::resource_only(store.clone(), store.clone(), store);
+    /// let server = AuthorizationServer::new(stores, Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// // Protected requests are verified...
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .sign(http::Request::get("http://photos.example/me").body(Vec::new())?)?;
+    /// assert!(server.resource_protector().verify(&req, Scope::ConsumerOnly).await.is_ok());
+    /// // ...the authorization endpoints answer 503.
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .callback("oob")
+    ///     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// assert_eq!(server.temporary_credentials(&req).await.unwrap_err().status(), 503);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn resource_only(
         clients: Arc<dyn ClientStore>,
         tokens: Arc<dyn TokenCredentialStore>,
@@ -421,6 +446,19 @@ impl Stores {
     }
 
     /// All four roles played by one store.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use oauth1::{AuthorizationServer, Config, Stores, store::Client};
+    /// use oauth1_memory::MemoryStore;
+    ///
+    /// let store = Arc::new(MemoryStore::new());
+    /// store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// // The same store keeps clients, temporary and token credentials, and nonces.
+    /// let server = AuthorizationServer::new(Stores::single(store.clone()), Config::default());
+    /// # let _ = server;
+    /// assert_eq!(store.token_count(), 0);
+    /// ```
     pub fn single<S>(store: Arc<S>) -> Self
     where
         S: ClientStore + TemporaryCredentialStore + TokenCredentialStore + NonceStore + 'static,
