@@ -166,9 +166,18 @@ impl Origin {
     /// host that is not yours, sent with that `Host`, is refused.
     ///
     /// ```
-    /// use oauth1::Origin;
-    /// let o = Origin::allowed_hosts("https", ["api.example.com", "API.example.net:443"]).unwrap();
+    /// use oauth1::{Origin, ParseOptions, SignedRequest};
+    /// let o = Origin::allowed_hosts("https", ["api.example.com", "API.example.net:443"])?;
     /// assert_eq!(o.to_string(), "https://{api.example.com,api.example.net}");
+    ///
+    /// let options = ParseOptions::with_origin(o);
+    /// // One of ours: accepted, normalized.
+    /// let req = http::Request::get("/photos").header("host", "api.example.net:443").body(Vec::new())?;
+    /// assert_eq!(SignedRequest::parse(&req, &options)?.base_string_uri(), "https://api.example.net/photos");
+    /// // Another host: refused (400).
+    /// let req = http::Request::get("/photos").header("host", "evil.example").body(Vec::new())?;
+    /// assert_eq!(SignedRequest::parse(&req, &options).unwrap_err().status(), 400);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn allowed_hosts<'h>(scheme: &str, hosts: impl IntoIterator<Item = &'h str>) -> Result<Self, Error> {
         let scheme = valid_scheme(scheme)?;
