@@ -96,6 +96,30 @@ impl Client {
     }
 
     /// Restricts the signature methods this client may use.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # use oauth1::{ResourceProtector, Scope};
+    /// # use oauth1::sign::SigningMethod;
+    /// # use oauth1::signature::Algorithm;
+    /// use oauth1::store::Client;
+    ///
+    /// store.insert_client(Client::new("printer", "kd94hf93k423kf44").with_signature_methods(["HMAC-SHA256"]));
+    /// let protector = ResourceProtector::new(Stores::single(store), Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let signer = Signer::new("printer", "kd94hf93k423kf44");
+    /// let req = signer.clone().method(SigningMethod::Hmac(Algorithm::Sha256))
+    ///     .sign(http::Request::get("http://photos.example/me").body(Vec::new())?)?;
+    /// assert!(protector.verify(&req, Scope::ConsumerOnly).await.is_ok());
+    /// // HMAC-SHA1 is allowed by the server, not for this client.
+    /// let req = signer.sign(http::Request::get("http://photos.example/me").body(Vec::new())?)?;
+    /// assert_eq!(protector.verify(&req, Scope::ConsumerOnly).await.unwrap_err().code(), "unsupported_signature_method");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_signature_methods<I: IntoIterator<Item = S>, S: Into<String>>(mut self, methods: I) -> Self {
         self.signature_methods = Some(methods.into_iter().map(Into::into).collect());
         self
@@ -222,6 +246,18 @@ impl TokenCredentials {
     }
 
     /// Whether they have expired at `now` (Unix seconds).
+    ///
+    /// ```
+    /// use oauth1::signature::Secret;
+    /// use oauth1::store::TokenCredentials;
+    ///
+    /// let token = TokenCredentials::new("nnch734d00sl2jdk", Secret::new("pfkkdhi9sl3r4s00"), "printer", "alice")
+    ///     .with_expiry(Some(1_700_086_400));
+    /// assert!(!token.is_expired(1_700_000_000));
+    /// assert!(token.is_expired(1_700_086_400));
+    /// // Without an expiry: until revoked.
+    /// assert!(!TokenCredentials::new("t", Secret::new("s"), "printer", "alice").is_expired(u64::MAX));
+    /// ```
     pub fn is_expired(&self, now: u64) -> bool {
         self.expires_at.is_some_and(|e| e <= now)
     }

@@ -79,6 +79,17 @@ const DENIED: &str = "The resource owner or authorization server denied the requ
 impl Grant {
     /// The response for the user agent: a `302` to the callback, or for `oob` a `200` form body
     /// `oauth_token=…&oauth_verifier=…` to show.
+    ///
+    /// ```
+    /// use oauth1::server::Grant;
+    ///
+    /// let res = Grant::Redirect("https://printer.example/ready?oauth_token=t&oauth_verifier=v".into()).to_response();
+    /// assert_eq!(res.status(), 302);
+    /// assert_eq!(res.headers()["location"], "https://printer.example/ready?oauth_token=t&oauth_verifier=v");
+    /// // `oob`: the verifier for the user to copy into the client.
+    /// let res = Grant::OutOfBand { token: "t".into(), verifier: "v".into() }.to_response();
+    /// assert_eq!((res.status().as_u16(), res.body().as_slice()), (200, &b"oauth_token=t&oauth_verifier=v"[..]));
+    /// ```
     pub fn to_response(&self) -> Response<Vec<u8>> {
         match self {
             Grant::Redirect(to) => redirect(to),
@@ -93,6 +104,16 @@ impl Grant {
 impl Denial {
     /// The response for the user agent: a `302` to the callback with `error=access_denied`, or
     /// for `oob` a `400` with `error=access_denied`.
+    ///
+    /// ```
+    /// use oauth1::server::Denial;
+    ///
+    /// let res = Denial::Redirect("https://printer.example/ready?error=access_denied".into()).to_response();
+    /// assert_eq!(res.status(), 302);
+    /// let res = Denial::OutOfBand.to_response();
+    /// assert_eq!(res.status(), 400);
+    /// assert!(res.body().starts_with(b"error=access_denied&"));
+    /// ```
     pub fn to_response(&self) -> Response<Vec<u8>> {
         match self {
             Denial::Redirect(to) => redirect(to),
