@@ -309,6 +309,19 @@ impl AuthorizationServer {
     }
 
     /// The response for an error, with this server's realm on a 401.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use oauth1::{AuthorizationServer, Config, Error, ErrorKind, Stores};
+    ///
+    /// let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// let server = AuthorizationServer::new(Stores::single(store), Config::default().with_realm("Photos"));
+    /// // A refusal of your own, e.g. from a consent route.
+    /// let res = server.error_response(&Error::new(ErrorKind::InvalidToken));
+    /// assert_eq!(res.status(), 401);
+    /// assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
+    /// assert!(res.body().starts_with(b"error=invalid_token"));
+    /// ```
     pub fn error_response(&self, error: &Error) -> Response<Vec<u8>> {
         error.to_response(self.provider.config.realm())
     }
