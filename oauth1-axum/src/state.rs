@@ -10,15 +10,37 @@ use oauth1::{AuthorizationServer, ResourceProtector};
 /// `FromRef<AppState>` for the one(s) your routes need instead (or derive `FromRef`).
 ///
 /// ```
-/// # fn server() -> oauth1::AuthorizationServer { unimplemented!() }
+/// use std::sync::Arc;
 /// use axum::{Router, routing::get};
+/// use oauth1::{AuthorizationServer, Config, Stores};
 /// use oauth1_axum::{OAuthState, PendingConsent, Signed};
+/// # use oauth1::{sign::Signer, signature::Secret};
+/// # use oauth1::store::{Client, TokenCredentialStore, TokenCredentials};
+/// # use tower::ServiceExt as _;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 ///
-/// # fn app(server: oauth1::AuthorizationServer) -> Router {
-/// Router::new()
+/// let store = Arc::new(oauth1_memory::MemoryStore::new());
+/// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+/// # store.create_token(TokenCredentials::new("nnch734d00sl2jdk", Secret::new("pfkkdhi9sl3r4s00"), "printer", "alice")).await?;
+/// let server = AuthorizationServer::new(Stores::single(store), Config::default());
+/// let app = Router::new()
 ///     .route("/authorize", get(|c: PendingConsent| async move { c.page("…") }))
 ///     .route("/photos", get(|Signed(who): Signed| async move { who.consumer_key().to_owned() }))
-///     .with_state(OAuthState::new(server))
+///     .with_state(OAuthState::new(server));
+///
+/// // A request signed with token credentials: accepted.
+/// let req = Signer::new("printer", "kd94hf93k423kf44")
+///     .token("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")
+///     .sign(http::Request::get("http://photos.example/photos").body(Vec::new())?)?;
+/// let res = app.clone().oneshot(req.map(axum::body::Body::from)).await?;
+/// assert_eq!(res.status(), 200);
+///
+/// // A consent page for temporary credentials that do not exist: refused.
+/// let req = http::Request::get("/authorize?oauth_token=unknown").body(axum::body::Body::empty())?;
+/// let res = app.oneshot(req).await?;
+/// assert_eq!(res.status(), 401);
+/// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Debug)]

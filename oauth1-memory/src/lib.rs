@@ -173,6 +173,21 @@ impl Default for MemoryStore {
 
 impl MemoryStore {
     /// An empty store on the system clock with the default caps.
+    ///
+    /// ```
+    /// use oauth1::store::{NonceCheck, NonceKey};
+    /// use oauth1_memory::MemoryStore;
+    ///
+    /// let store = MemoryStore::new();
+    /// let key = NonceKey { consumer_key: "printer", token: None, timestamp: 1_700_000_000, nonce: "kllo9940pd9333jh" };
+    /// // The first use of a nonce is recorded; the second is a replay.
+    /// assert_eq!(store.check_and_insert_sync(&key, u64::MAX)?, NonceCheck::Fresh);
+    /// assert_eq!(store.check_and_insert_sync(&key, u64::MAX)?, NonceCheck::Replayed);
+    /// // Another nonce, or the same one with another timestamp, is fresh.
+    /// assert_eq!(store.check_and_insert_sync(&NonceKey { timestamp: 1_700_000_001, ..key }, u64::MAX)?, NonceCheck::Fresh);
+    /// assert_eq!(store.nonce_count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new() -> Self {
         MemoryStore {
             clients: RwLock::default(),
@@ -186,6 +201,27 @@ impl MemoryStore {
     }
 
     /// Uses `clock` for expiry (give the server the same clock).
+    ///
+    /// ```
+    /// # use oauth1::signature::Secret;
+    /// # use oauth1::store::{TemporaryCredentialStore, TemporaryCredentials};
+    /// use oauth1::clock::ManualClock;
+    /// use oauth1_memory::MemoryStore;
+    ///
+    /// let clock = ManualClock::new(1_700_000_000);
+    /// let store = MemoryStore::new().with_clock(clock.clone());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let credentials =
+    ///     TemporaryCredentials::new("hh5s93j4hdidpola", Secret::new("hdhd0244k9j7ao03"), "printer", "oob", 1_700_000_600);
+    /// store.create_temporary(credentials).await?;
+    /// assert!(store.temporary("hh5s93j4hdidpola").await?.is_some());
+    /// // Expired: gone, without waiting ten minutes.
+    /// clock.advance(600);
+    /// assert!(store.temporary("hh5s93j4hdidpola").await?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
@@ -193,12 +229,50 @@ impl MemoryStore {
 
     /// Caps live nonces (default [`DEFAULT_MAX_NONCES`]); about [`BYTES_PER_NONCE`] each. See
     /// [sizing the nonce cap](crate#sizing-the-nonce-cap).
+    ///
+    /// ```
+    /// use oauth1::store::{NonceKey, StoreError};
+    /// use oauth1_memory::{BYTES_PER_NONCE, MemoryStore};
+    ///
+    /// // A 64 MiB budget for nonces.
+    /// let store = MemoryStore::new().with_max_nonces((64 << 20) / BYTES_PER_NONCE);
+    /// # let _ = store;
+    ///
+    /// // A tiny cap, all of it taken by nonces of this second: the next one is refused (503), never
+    /// // accepted as fresh.
+    /// # let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    /// let store = MemoryStore::new().with_max_nonces(2);
+    /// let key = |nonce| NonceKey { consumer_key: "printer", token: None, timestamp: now, nonce };
+    /// store.check_and_insert_sync(&key("a"), now + 300)?;
+    /// store.check_and_insert_sync(&key("b"), now + 300)?;
+    /// assert!(matches!(store.check_and_insert_sync(&key("c"), now + 300), Err(StoreError::CapacityExceeded)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_max_nonces(mut self, max: usize) -> Self {
         self.nonces.max = max;
         self
     }
 
     /// Caps live temporary credentials (default [`DEFAULT_MAX_TEMPORARY`]).
+    ///
+    /// ```
+    /// # use oauth1::signature::Secret;
+    /// # use oauth1::store::{TemporaryCredentialStore, TemporaryCredentials};
+    /// use oauth1::store::StoreError;
+    /// use oauth1_memory::MemoryStore;
+    ///
+    /// let store = MemoryStore::new().with_max_temporary(1);
+    /// # let expires_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() + 600;
+    /// let temporary = |token: &str| TemporaryCredentials::new(token, Secret::new("s"), "printer", "oob", expires_at);
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// store.create_temporary(temporary("t1")).await?;
+    /// // Full: refused (the provider answers 503), nothing evicted.
+    /// assert!(matches!(store.create_temporary(temporary("t2")).await, Err(StoreError::CapacityExceeded)));
+    /// assert_eq!(store.temporary_count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_max_temporary(mut self, max: usize) -> Self {
         self.max_temporary = max;
         self
@@ -206,12 +280,50 @@ impl MemoryStore {
 
     /// Caps the live temporary credentials of any one consumer key (default
     /// [`DEFAULT_MAX_TEMPORARY_PER_CONSUMER`]).
+    ///
+    /// ```
+    /// # use oauth1::signature::Secret;
+    /// # use oauth1::store::{TemporaryCredentialStore, TemporaryCredentials};
+    /// use oauth1::store::StoreError;
+    /// use oauth1_memory::MemoryStore;
+    ///
+    /// let store = MemoryStore::new().with_max_temporary_per_consumer(1);
+    /// # let expires_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() + 600;
+    /// let temporary = |token: &str, consumer: &str| TemporaryCredentials::new(token, Secret::new("s"), consumer, "oob", expires_at);
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// store.create_temporary(temporary("t1", "printer")).await?;
+    /// // The same consumer again: over its share, refused.
+    /// assert!(matches!(store.create_temporary(temporary("t2", "printer")).await, Err(StoreError::CapacityExceeded)));
+    /// // Another consumer is not affected.
+    /// store.create_temporary(temporary("t3", "scanner")).await?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_max_temporary_per_consumer(mut self, max: usize) -> Self {
         self.max_temporary_per_consumer = max;
         self
     }
 
     /// Caps stored token credentials (default [`DEFAULT_MAX_TOKENS`]).
+    ///
+    /// ```
+    /// # use oauth1::signature::Secret;
+    /// use oauth1::store::{TokenCredentialStore, TokenCredentials};
+    /// use oauth1_memory::MemoryStore;
+    ///
+    /// let store = MemoryStore::new().with_max_tokens(1);
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// store.create_token(TokenCredentials::new("old", Secret::new("s1"), "printer", "alice")).await?;
+    /// store.create_token(TokenCredentials::new("new", Secret::new("s2"), "printer", "bob")).await?;
+    /// // At the cap the oldest is dropped: its owner authorizes the client again.
+    /// assert_eq!(store.token_count(), 1);
+    /// assert!(store.token("old").await?.is_none());
+    /// assert!(store.token("new").await?.is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_max_tokens(mut self, max: usize) -> Self {
         self.tokens.max = max;
         self

@@ -78,6 +78,37 @@
 //! `cluster-require-full-coverage` is `yes` (the default), every request answers 503 until the
 //! master or a replica promoted in its place serves its slots again. Give each master a replica
 //! for availability; the persistence notes above apply to each master.
+//!
+//! # Getting started
+//!
+//! Connect, check the server, share the consent key, and build the provider: clients here in
+//! the memory store (or your own [`ClientStore`] over your database), everything else in Redis.
+//! The example is compiled but not run by the test suite (`no_run`), because it needs a Redis
+//! server on `127.0.0.1:6379`.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use oauth1::{AuthorizationServer, Config, Origin};
+//! use oauth1_memory::MemoryStore;
+//! use oauth1_redis::RedisStore;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let redis = RedisStore::connect("redis://127.0.0.1:6379/")?;
+//! // Refuse to start unless Redis is set never to evict a nonce (`maxmemory-policy noeviction`).
+//! redis.check_server().await?;
+//! // One consent key for every instance: a consent page served by one is answered on another.
+//! let consent_key = redis.shared_consent_key().await?;
+//!
+//! let clients = Arc::new(MemoryStore::new());
+//! let config = Config::default()
+//!     .with_origin(Origin::fixed("https://api.example.com")?) // the same base string URI everywhere
+//!     .with_consent_key(consent_key);
+//! let server = AuthorizationServer::new(redis.stores(clients), config);
+//! # let _ = server;
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -319,7 +350,26 @@ fn judge(node: String, answer: Result<redis::Value, redis::RedisError>, assume: 
 
 impl RedisStore {
     /// Connects to `url` (e.g. `redis://127.0.0.1:6379/`) lazily: the provider starts even while
-    /// Redis is down, answering 503 until it is reachable.
+    /// Redis is down, answering 503 until it is reachable. Must be called inside a Tokio runtime
+    /// (the connection manager runs as a task on it): outside one, the `redis` crate panics.
+    ///
+    /// Compiled, not run by the test suite (`no_run`): it needs a Redis server on `127.0.0.1:6379`.
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// use oauth1::{AuthorizationServer, Config};
+    /// use oauth1_memory::MemoryStore;
+    /// use oauth1_redis::RedisStore;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let redis = RedisStore::connect("redis://127.0.0.1:6379/")?;
+    /// redis.check_server().await?;
+    /// let server = AuthorizationServer::new(redis.stores(Arc::new(MemoryStore::new())), Config::default());
+    /// # let _ = server;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn connect(url: &str) -> Result<Self, StoreError> {
         let client = redis::Client::open(url).map_err(StoreError::backend)?;
         let timeout = Duration::from_millis(500);
@@ -437,6 +487,24 @@ impl RedisStore {
     }
 
     /// Puts every key under `prefix` (default `oauth1:`).
+    ///
+    /// ```
+    /// use oauth1::store::NonceKey;
+    /// use oauth1_redis::RedisStore;
+    ///
+    /// // Inside a Tokio runtime (the connection runs as a task on it). Connecting is lazy: nothing
+    /// // is sent to Redis until the first store operation.
+    /// let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// let _inside = runtime.enter();
+    /// let store = RedisStore::connect("redis://127.0.0.1:6379/")?.with_prefix("photos:");
+    /// assert_eq!(store.temporary_key("hh5s93j4hdidpola"), "photos:t:hh5s93j4hdidpola");
+    /// assert_eq!(store.token_key("nnch734d00sl2jdk"), "photos:k:nnch734d00sl2jdk");
+    /// let nonce = NonceKey { consumer_key: "printer", token: None, timestamp: 1_700_000_000, nonce: "n-1" };
+    /// assert_eq!(store.nonce_key(&nonce), "photos:n:7:printer|-|1700000000|3:n-1");
+    /// // A URL that is not a Redis URL is refused at once.
+    /// assert!(RedisStore::connect("http://127.0.0.1:6379/").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = Arc::from(prefix.into());
         self
@@ -449,6 +517,25 @@ impl RedisStore {
     }
 
     /// The four stores: clients from `clients`, everything else in Redis.
+    ///
+    /// Compiled, not run by the test suite (`no_run`): it needs a Redis server on `127.0.0.1:6379`.
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// use oauth1::{AuthorizationServer, Config, store::Client};
+    /// use oauth1_memory::MemoryStore;
+    /// use oauth1_redis::RedisStore;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // Clients from the memory store (or your own `ClientStore`); credentials and nonces in Redis.
+    /// let clients = Arc::new(MemoryStore::new());
+    /// clients.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// let stores = RedisStore::connect("redis://127.0.0.1:6379/")?.with_prefix("photos:").stores(clients);
+    /// let server = AuthorizationServer::new(stores, Config::default());
+    /// # let _ = server;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stores(self, clients: Arc<dyn ClientStore>) -> Stores {
         let this = Arc::new(self);
         Stores { clients, temporary: this.clone(), tokens: this.clone(), nonces: this }

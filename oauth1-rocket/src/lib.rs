@@ -28,11 +28,14 @@
 //!
 //! A route that takes `Signed` without the fairing cannot launch (a [`Sentinel`]).
 //!
-//! ```no_run
-//! # use std::sync::Arc;
+//! ```
+//! use std::sync::Arc;
 //! use oauth1::{AuthorizationServer, Config, Stores};
 //! use oauth1_rocket::{OAuth1, OAuthRequest, OAuthResponse, Signed};
 //! use rocket::{get, post, routes, State};
+//! # use oauth1::{sign::Signer, signature::Secret};
+//! # use oauth1::store::{Client, TokenCredentialStore, TokenCredentials};
+//! # use rocket::http::{Header, Status};
 //!
 //! #[post("/initiate", data = "<req>")]
 //! async fn initiate(server: &State<AuthorizationServer>, req: OAuthRequest) -> OAuthResponse {
@@ -44,15 +47,36 @@
 //!     format!("hello {}", who.auth.user_id().unwrap_or_default())
 //! }
 //!
-//! # fn stores() -> Stores { unimplemented!() }
-//! # async fn run() {
-//! let server = AuthorizationServer::new(stores(), Config::default().with_realm("Photos"));
-//! let _ = rocket::build()
+//! # #[rocket::main]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let store = Arc::new(oauth1_memory::MemoryStore::new());
+//! # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+//! # store.create_token(TokenCredentials::new("nnch734d00sl2jdk", Secret::new("pfkkdhi9sl3r4s00"), "printer", "alice")).await?;
+//! let server = AuthorizationServer::new(Stores::single(store), Config::default().with_realm("Photos"));
+//! let rocket = rocket::build()
 //!     .attach(OAuth1::fairing(server))
 //!     .mount("/", routes![initiate, photos])
-//!     .register("/", oauth1_rocket::catchers())
-//!     .launch()
-//!     .await;
+//!     .register("/", oauth1_rocket::catchers());
+//! // Serve it with `rocket.launch().await` (or `oauth1_rocket::front::launch`); here, Rocket's
+//! // local client sends a request signed with alice's token credentials: accepted...
+//! let client = rocket::local::asynchronous::Client::tracked(rocket).await?;
+//! # let signed = Signer::new("printer", "kd94hf93k423kf44").token("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")
+//! #     .sign(http::Request::get("http://photos.example/photos").body(Vec::new())?)?;
+//! # let authorization = signed.headers()["authorization"].to_str()?.to_owned();
+//! let send = || {
+//!     client
+//!         .get("/photos")
+//!         .header(Header::new("Host", "photos.example"))
+//!         .header(Header::new("Authorization", authorization.clone()))
+//! };
+//! let res = send().dispatch().await;
+//! assert_eq!(res.status(), Status::Ok);
+//! assert_eq!(res.into_string().await.as_deref(), Some("hello alice"));
+//! // ...and the same request replayed: refused, 401 with the realm.
+//! let res = send().dispatch().await;
+//! assert_eq!(res.status(), Status::Unauthorized);
+//! assert_eq!(res.headers().get_one("WWW-Authenticate"), Some("OAuth realm=\"Photos\""));
+//! # Ok(())
 //! # }
 //! ```
 #![forbid(unsafe_code)]

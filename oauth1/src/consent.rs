@@ -120,6 +120,20 @@ impl ConsentKey {
 
     /// A key of your own: give every process that serves one consent flow the same bytes
     /// (keep them secret, e.g. from your secret store).
+    ///
+    /// ```
+    /// use oauth1::Config;
+    /// use oauth1::consent::{AntiForgery, ConsentKey};
+    ///
+    /// // Every instance reads the same 32 bytes from your secret store.
+    /// let bytes = [7u8; 32];
+    /// let (one, two) = (ConsentKey::from_bytes(bytes), ConsentKey::from_bytes(bytes));
+    /// let page = AntiForgery::issue(&one, "temporary-token", "");
+    /// assert!(page.proof().verify(&two, "temporary-token"));
+    /// // A process with its own random key refuses the page's values.
+    /// assert!(!page.proof().verify(&ConsentKey::random(), "temporary-token"));
+    /// let _config = Config::default().with_consent_key(one);
+    /// ```
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         ConsentKey(bytes)
     }
@@ -186,6 +200,20 @@ pub struct AntiForgery {
 impl AntiForgery {
     /// A new pair for the temporary `token` in `session` (empty: not bound to a session): a
     /// random cookie value and its HMAC.
+    ///
+    /// ```
+    /// use oauth1::consent::{AntiForgery, ConsentKey};
+    ///
+    /// let key = ConsentKey::random();
+    /// let page = AntiForgery::issue(&key, "temporary-token", "session-1");
+    /// // The page sets the cookie and puts the form value in a hidden field.
+    /// let set_cookie = page.set_cookie(true);
+    /// assert!(set_cookie.to_str()?.starts_with(&format!("__Host-oauth1_consent={}; Path=/; HttpOnly; SameSite=Strict", page.cookie_value())));
+    /// assert_ne!(page.form_value(), page.cookie_value());
+    /// // Each view gets its own pair.
+    /// assert_ne!(AntiForgery::issue(&key, "temporary-token", "session-1").cookie_value(), page.cookie_value());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn issue(key: &ConsentKey, token: &str, session: &str) -> Self {
         let cookie_value = random_string(32);
         let form_value = key.mac(token, session, &cookie_value);
@@ -213,6 +241,21 @@ impl AntiForgery {
     /// over https and pass `true`: browsers do not keep `Secure` cookies set over http, and only
     /// take `__Host-` cookies from the origin itself). Read it back with
     /// [`cookie_value`]`(headers, `[`cookie_name`]`(secure))`.
+    ///
+    /// ```
+    /// use oauth1::consent::{self, AntiForgery, ConsentKey};
+    ///
+    /// let page = AntiForgery::issue(&ConsentKey::random(), "temporary-token", "");
+    /// let set_cookie = page.set_cookie(false);
+    /// assert!(set_cookie.to_str()?.starts_with("oauth1_consent="));
+    /// assert!(set_cookie.to_str()?.ends_with("; Max-Age=600"));
+    ///
+    /// // The browser sends it back; read it under the same name.
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("cookie", format!("theme=dark; oauth1_consent={}", page.cookie_value()).parse()?);
+    /// assert_eq!(consent::cookie_value(&headers, consent::cookie_name(false)), Some(page.cookie_value()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_cookie(&self, secure: bool) -> HeaderValue {
         let value = format!(
             "{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=600{}",
@@ -243,12 +286,34 @@ pub struct ConsentProof<'a> {
 impl<'a> ConsentProof<'a> {
     /// The cookie's value (read it with [`cookie_value`]) and the hidden field's, not bound to a
     /// session.
+    ///
+    /// ```
+    /// use oauth1::consent::{AntiForgery, ConsentKey, ConsentProof};
+    ///
+    /// let key = ConsentKey::random();
+    /// let page = AntiForgery::issue(&key, "temporary-token", "");
+    /// // From the decision's request: the cookie, and the form's hidden field.
+    /// assert!(ConsentProof::new(page.cookie_value(), page.form_value()).verify(&key, "temporary-token"));
+    /// // A cross-site form has no cookie: refused.
+    /// assert!(!ConsentProof::new("", page.form_value()).verify(&key, "temporary-token"));
+    /// ```
     pub fn new(cookie_value: &'a str, form_value: &'a str) -> Self {
         ConsentProof { cookie_value, form_value, session: "" }
     }
 
     /// The decision is made in `session` (its id, or the signed-in user's): it verifies only if
     /// the page was issued for the same one.
+    ///
+    /// ```
+    /// use oauth1::consent::{AntiForgery, ConsentKey, ConsentProof};
+    ///
+    /// let key = ConsentKey::random();
+    /// let page = AntiForgery::issue(&key, "temporary-token", "alice-session");
+    /// let proof = ConsentProof::new(page.cookie_value(), page.form_value());
+    /// assert!(proof.in_session("alice-session").verify(&key, "temporary-token"));
+    /// assert!(!proof.in_session("mallory-session").verify(&key, "temporary-token"));
+    /// assert!(!proof.verify(&key, "temporary-token"), "issued in a session, checked outside it");
+    /// ```
     pub fn in_session(mut self, session: &'a str) -> Self {
         self.session = session;
         self

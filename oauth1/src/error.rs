@@ -143,6 +143,29 @@ impl ErrorKind {
 /// logs. The `Display` text is for people, not a contract: match on [`Error::kind`].
 ///
 /// [`StoreError`]: crate::store::StoreError
+///
+/// ```
+/// use std::sync::Arc;
+/// use oauth1::{Config, ErrorKind, ResourceProtector, Scope, Stores, sign::Signer, store::Client};
+///
+/// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+/// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+/// let protector = ResourceProtector::new(Stores::single(store), Config::default().with_realm("Photos"));
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let req = Signer::new("printer", "not-the-secret")
+///     .sign(http::Request::get("http://photos.example/me").body(Vec::new())?)?;
+/// let error = protector.verify(&req, Scope::ConsumerOnly).await.unwrap_err();
+/// // Match on the kind; the status and the codes follow from it.
+/// assert_eq!(error.kind(), ErrorKind::InvalidSignature);
+/// assert_eq!((error.status().as_u16(), error.code(), error.problem()), (401, "invalid_signature", "signature_invalid"));
+/// // The response a handler sends: form-encoded, with `WWW-Authenticate` on a 401.
+/// let res = protector.error_response(&error);
+/// assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
+/// assert!(String::from_utf8(res.into_body())?.starts_with("error=invalid_signature&"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Error {
     kind: ErrorKind,
@@ -282,11 +305,30 @@ impl Error {
     }
 
     /// The HTTP status to answer with.
+    ///
+    /// ```
+    /// use oauth1::{Error, ErrorKind};
+    /// assert_eq!(Error::missing("oauth_nonce").status(), 400);
+    /// assert_eq!(Error::invalid_signature().status(), 401);
+    /// assert_eq!(Error::new(ErrorKind::ConsentForgery).status(), 403);
+    /// assert_eq!(Error::new(ErrorKind::TemporarilyUnavailable).status(), 503);
+    /// ```
     pub fn status(&self) -> StatusCode {
         self.kind.status()
     }
 
     /// The `error` code (Authlib's names).
+    ///
+    /// ```
+    /// use oauth1::Error;
+    /// let error = Error::missing("oauth_nonce");
+    /// assert_eq!(error.code(), "missing_required_parameter");
+    /// assert_eq!(error.problem(), "parameter_absent");
+    /// assert_eq!(error.description(), Some("missing \"oauth_nonce\" in parameters"));
+    /// // Refusals that RFC 5849 groups under one status keep distinct codes.
+    /// assert_eq!(Error::invalid_token().code(), "invalid_token");
+    /// assert_eq!(Error::invalid_signature().code(), "invalid_signature");
+    /// ```
     pub fn code(&self) -> &'static str {
         self.kind.code()
     }

@@ -15,6 +15,15 @@ pub trait TokenGenerator: Send + Sync {
 
 /// URL-safe random strings from the OS CSPRNG: 32-character tokens, 48-character secrets and
 /// 32-character verifiers by default (192, 288 and 192 bits).
+///
+/// ```
+/// use oauth1::Config;
+/// use oauth1::generate::{RandomTokens, TokenGenerator};
+///
+/// let tokens = RandomTokens { secret_len: 64, ..RandomTokens::default() };
+/// assert_eq!((tokens.token().len(), tokens.secret().len(), tokens.verifier().len()), (32, 64, 32));
+/// let _config = Config::default().with_token_generator(tokens);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct RandomTokens {
     /// Token length in characters.
@@ -36,6 +45,15 @@ impl Default for RandomTokens {
 /// # Panics
 /// When the operating system has no randomness to give: handing out guessable credentials
 /// would be worse than stopping.
+///
+/// ```
+/// use oauth1::generate::random_string;
+///
+/// let token = random_string(32);
+/// assert_eq!(token.len(), 32);
+/// assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+/// assert_ne!(token, random_string(32));
+/// ```
 #[allow(clippy::expect_used)]
 pub fn random_string(len: usize) -> String {
     let mut bytes = vec![0u8; len.div_ceil(4) * 3];

@@ -242,7 +242,7 @@ mod tests {
         let expected = pairs(&[("a", "1"), ("b", "2")]);
         assert_eq!(ok("OAuth a=\"1\",b=\"2\""), expected);
         assert_eq!(ok("OAuth a = \"1\" , b = \"2\""), expected);
-        assert_eq!(ok("OAuth\ta=\"1\",\tb=\"2\""), expected, "a tab after the scheme (Authlib D16)");
+        assert_eq!(ok("OAuth\ta=\"1\",\tb=\"2\""), expected, "a tab after the scheme (Authlib needs a space)");
         assert_eq!(ok("  OAuth  a=\"1\"\t,\t\tb=\"2\"  "), expected);
     }
 

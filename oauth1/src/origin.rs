@@ -137,6 +137,25 @@ fn push_authority(scheme: &str, raw: &str, out: &mut String) -> Result<(), Error
 
 impl Origin {
     /// The `Host` header with a fixed scheme (normally `"http"` or `"https"`).
+    ///
+    /// ```
+    /// # use oauth1::{ParseOptions, SignedRequest};
+    /// # fn base_string_uri(origin: &oauth1::Origin, req: &http::Request<Vec<u8>>) -> Result<String, oauth1::Error> {
+    /// #     Ok(SignedRequest::parse(req, &ParseOptions::with_origin(origin.clone()))?.base_string_uri().to_owned())
+    /// # }
+    /// use oauth1::Origin;
+    ///
+    /// // Behind a TLS-terminating proxy that passes `Host` through: the scheme is fixed to https.
+    /// let origin = Origin::host("https")?;
+    /// let req = http::Request::get("/photos").header("host", "Photos.Example:443").body(Vec::new())?;
+    /// assert_eq!(base_string_uri(&origin, &req)?, "https://photos.example/photos");
+    /// // No `Host` (nor an authority in the URI): 400.
+    /// let req = http::Request::get("/photos").body(Vec::new())?;
+    /// assert_eq!(base_string_uri(&origin, &req).unwrap_err().status(), 400);
+    /// // Not a scheme.
+    /// assert!(Origin::host("ht tp").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn host(scheme: &str) -> Result<Self, Error> {
         Ok(Origin(Kind::Host { scheme: valid_scheme(scheme)? }))
     }
@@ -147,9 +166,18 @@ impl Origin {
     /// host that is not yours, sent with that `Host`, is refused.
     ///
     /// ```
-    /// use oauth1::Origin;
-    /// let o = Origin::allowed_hosts("https", ["api.example.com", "API.example.net:443"]).unwrap();
+    /// use oauth1::{Origin, ParseOptions, SignedRequest};
+    /// let o = Origin::allowed_hosts("https", ["api.example.com", "API.example.net:443"])?;
     /// assert_eq!(o.to_string(), "https://{api.example.com,api.example.net}");
+    ///
+    /// let options = ParseOptions::with_origin(o);
+    /// // One of ours: accepted, normalized.
+    /// let req = http::Request::get("/photos").header("host", "api.example.net:443").body(Vec::new())?;
+    /// assert_eq!(SignedRequest::parse(&req, &options)?.base_string_uri(), "https://api.example.net/photos");
+    /// // Another host: refused (400).
+    /// let req = http::Request::get("/photos").header("host", "evil.example").body(Vec::new())?;
+    /// assert_eq!(SignedRequest::parse(&req, &options).unwrap_err().status(), 400);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn allowed_hosts<'h>(scheme: &str, hosts: impl IntoIterator<Item = &'h str>) -> Result<Self, Error> {
         let scheme = valid_scheme(scheme)?;
@@ -161,6 +189,23 @@ impl Origin {
     }
 
     /// One public origin such as `https://api.example.com` or `http://localhost:8000`.
+    ///
+    /// ```
+    /// # use oauth1::{ParseOptions, SignedRequest};
+    /// # fn base_string_uri(origin: &oauth1::Origin, req: &http::Request<Vec<u8>>) -> Result<String, oauth1::Error> {
+    /// #     Ok(SignedRequest::parse(req, &ParseOptions::with_origin(origin.clone()))?.base_string_uri().to_owned())
+    /// # }
+    /// use oauth1::Origin;
+    ///
+    /// let origin = Origin::fixed("https://api.example.com")?;
+    /// // Whatever the request says: its `Host` is not used.
+    /// let req = http::Request::get("/photos").header("host", "10.0.0.7:8080").body(Vec::new())?;
+    /// assert_eq!(base_string_uri(&origin, &req)?, "https://api.example.com/photos");
+    /// // An origin has a scheme and a host, and nothing more.
+    /// assert!(Origin::fixed("api.example.com").is_err());
+    /// assert!(Origin::fixed("https://api.example.com/v1").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn fixed(origin: &str) -> Result<Self, Error> {
         let uri: Uri = origin.parse().map_err(|_| Error::malformed("invalid origin"))?;
         let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
@@ -180,6 +225,30 @@ impl Origin {
     /// both header families**; a proxy that sets `X-Forwarded-Proto` but passes a client's
     /// `Forwarded` through would let the client choose the scheme and host. A request carrying
     /// both families is refused (400): one of them came from the client.
+    ///
+    /// ```
+    /// # use oauth1::{ParseOptions, SignedRequest};
+    /// # fn base_string_uri(origin: &oauth1::Origin, req: &http::Request<Vec<u8>>) -> Result<String, oauth1::Error> {
+    /// #     Ok(SignedRequest::parse(req, &ParseOptions::with_origin(origin.clone()))?.base_string_uri().to_owned())
+    /// # }
+    /// use oauth1::Origin;
+    ///
+    /// let origin = Origin::forwarded("http")?;
+    /// // What your proxy wrote.
+    /// let req = http::Request::get("/photos")
+    ///     .header("host", "10.0.0.7:8080")
+    ///     .header("x-forwarded-proto", "https")
+    ///     .header("x-forwarded-host", "api.example.com")
+    ///     .body(Vec::new())?;
+    /// assert_eq!(base_string_uri(&origin, &req)?, "https://api.example.com/photos");
+    /// // Both header families: one of them came from the client. Refused (400).
+    /// let req = http::Request::get("/photos")
+    ///     .header("forwarded", "proto=https;host=evil.example")
+    ///     .header("x-forwarded-proto", "https")
+    ///     .body(Vec::new())?;
+    /// assert_eq!(base_string_uri(&origin, &req).unwrap_err().status(), 400);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn forwarded(default_scheme: &str) -> Result<Self, Error> {
         Ok(Origin(Kind::Forwarded { default_scheme: valid_scheme(default_scheme)? }))
     }
@@ -327,7 +396,7 @@ mod tests {
         assert_eq!(resolve(&o, &[("host", "EXAMPLE.com:80")]).unwrap(), "http://example.com");
         assert_eq!(resolve(&o, &[("host", "example.com:8080")]).unwrap(), "http://example.com:8080");
         assert_eq!(resolve(&o, &[("host", "example.com:")]).unwrap(), "http://example.com");
-        assert_eq!(resolve(&o, &[("host", "[::1]:80")]).unwrap(), "http://[::1]", "IPv6 default port (Authlib D7)");
+        assert_eq!(resolve(&o, &[("host", "[::1]:80")]).unwrap(), "http://[::1]", "IPv6 default port is dropped");
         assert_eq!(resolve(&o, &[("host", "[2001:DB8::1]:8443")]).unwrap(), "http://[2001:db8::1]:8443");
         let tls = Origin::host("HTTPS").unwrap();
         assert_eq!(resolve(&tls, &[("host", "a.b:443")]).unwrap(), "https://a.b");

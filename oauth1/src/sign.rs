@@ -109,6 +109,17 @@ pub fn random_nonce() -> String {
 impl Signer {
     /// A signer for HMAC-SHA1 in the `Authorization` header, with a fresh nonce and the current
     /// time for every request, and `oauth_version=1.0`.
+    ///
+    /// ```
+    /// use oauth1::sign::Signer;
+    ///
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .sign(http::Request::get("http://photos.example/me").body(Vec::new())?)?;
+    /// let header = req.headers()["authorization"].to_str()?;
+    /// assert!(header.starts_with("OAuth oauth_consumer_key=\"printer\", oauth_signature_method=\"HMAC-SHA1\""));
+    /// assert!(header.contains("oauth_version=\"1.0\"") && header.contains("oauth_signature="));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(consumer_key: impl Into<String>, consumer_secret: impl Into<String>) -> Self {
         Signer {
             consumer_key: consumer_key.into(),
@@ -135,12 +146,47 @@ impl Signer {
     }
 
     /// The signature method.
+    ///
+    /// ```
+    /// use oauth1::sign::{Signer, SigningMethod};
+    /// use oauth1::signature::Algorithm;
+    ///
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .method(SigningMethod::Hmac(Algorithm::Sha256))
+    ///     .sign(http::Request::get("http://photos.example/me").body(Vec::new())?)?;
+    /// assert!(req.headers()["authorization"].to_str()?.contains("oauth_signature_method=\"HMAC-SHA256\""));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn method(mut self, method: SigningMethod) -> Self {
         self.method = method;
         self
     }
 
     /// Where the protocol parameters go.
+    ///
+    /// ```
+    /// use oauth1::Transport;
+    /// use oauth1::sign::Signer;
+    ///
+    /// // In the query...
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .transport(Transport::Query)
+    ///     .sign(http::Request::get("http://photos.example/photos?size=original").body(Vec::new())?)?;
+    /// assert!(req.uri().query().unwrap_or("").starts_with("size=original&oauth_consumer_key=printer&"));
+    /// assert!(!req.headers().contains_key("authorization"));
+    ///
+    /// // ...or in a form body (not for other bodies).
+    /// let form = http::Request::post("http://photos.example/albums")
+    ///     .header("content-type", "application/x-www-form-urlencoded")
+    ///     .body(b"name=Holidays".to_vec())?;
+    /// let req = Signer::new("printer", "kd94hf93k423kf44").transport(Transport::Body).sign(form)?;
+    /// assert!(req.body().starts_with(b"name=Holidays&oauth_consumer_key=printer&"));
+    /// let json = http::Request::post("http://photos.example/albums")
+    ///     .header("content-type", "application/json")
+    ///     .body(b"{}".to_vec())?;
+    /// assert!(Signer::new("printer", "kd94hf93k423kf44").transport(Transport::Body).sign(json).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn transport(mut self, transport: Transport) -> Self {
         self.transport = transport;
         self
@@ -159,6 +205,21 @@ impl Signer {
     }
 
     /// A fixed timestamp (tests); by default the current time. Any text is sent as is.
+    ///
+    /// ```
+    /// # use oauth1::{ParseOptions, SignedRequest, signature::{InteropFallback, SignatureMethods, VerifyingKeys}};
+    /// use oauth1::sign::Signer;
+    ///
+    /// // OAuth Core 1.0 Appendix A: fixed nonce and timestamp give the published signature.
+    /// let req = Signer::new("dpf43f3p2l4k3l03", "kd94hf93k423kf44")
+    ///     .token("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")
+    ///     .nonce("kllo9940pd9333jh")
+    ///     .timestamp(1191242096)
+    ///     .sign(http::Request::get("http://photos.example.net/photos?file=vacation.jpg&size=original").body(Vec::new())?)?;
+    /// let parsed = SignedRequest::parse(&req, &ParseOptions::default())?;
+    /// assert_eq!(parsed.signature(), Some("tR3+Ty81lMeYAr/Fid0kMTYa/WM="));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn timestamp(mut self, timestamp: impl ToString) -> Self {
         self.timestamp = Some(timestamp.to_string());
         self
@@ -187,6 +248,19 @@ impl Signer {
     }
 
     /// Adds `oauth_body_hash` (base64 SHA-1 of the body) to requests whose body is not a form.
+    ///
+    /// ```
+    /// # use oauth1::{ParseOptions, SignedRequest, signature::{InteropFallback, SignatureMethods, VerifyingKeys}};
+    /// use oauth1::sign::Signer;
+    ///
+    /// let req = http::Request::post("https://lms.example/outcomes")
+    ///     .header("content-type", "application/json")
+    ///     .body(br#"{"a":1,"b":"x y"}"#.to_vec())?;
+    /// let signed = Signer::new("printer", "kd94hf93k423kf44").body_hash(true).sign(req)?;
+    /// let parsed = SignedRequest::parse(&signed, &ParseOptions::default())?;
+    /// assert_eq!(parsed.body_hash(), Some("fu5v1RrBNsjb/ZFHtUhluQNDWIM="));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn body_hash(mut self, on: bool) -> Self {
         self.body_hash = on;
         self
@@ -234,6 +308,20 @@ impl Signer {
     /// Signs `req`: adds the protocol parameters and `oauth_signature` to its header, query or
     /// form body. The URI must be absolute or the request must carry a `Host` header (then the
     /// scheme is `http`).
+    ///
+    /// ```
+    /// # use oauth1::{ParseOptions, SignedRequest, signature::{InteropFallback, SignatureMethods, VerifyingKeys}};
+    /// use oauth1::sign::Signer;
+    ///
+    /// let signer = Signer::new("printer", "kd94hf93k423kf44");
+    /// // A path-only URI takes its host from `Host`.
+    /// let req = signer.sign(http::Request::get("/photos").header("host", "photos.example").body(Vec::new())?)?;
+    /// let keys = VerifyingKeys { consumer_secret: "kd94hf93k423kf44", token_secret: "", rsa_public_keys: &[] };
+    /// SignedRequest::parse(&req, &ParseOptions::default())?.verify(&SignatureMethods::default(), &keys, InteropFallback::Off)?;
+    /// // Neither an absolute URI nor a `Host`: there is no base string URI to sign.
+    /// assert!(signer.sign(http::Request::get("/photos").body(Vec::new())?).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn sign<B: Into<Vec<u8>>>(&self, req: http::Request<B>) -> Result<http::Request<Vec<u8>>, Error> {
         let (mut parts, body) = req.into_parts();
         let mut body: Vec<u8> = body.into();

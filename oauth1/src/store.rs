@@ -96,6 +96,30 @@ impl Client {
     }
 
     /// Restricts the signature methods this client may use.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # use oauth1::{ResourceProtector, Scope};
+    /// # use oauth1::sign::SigningMethod;
+    /// # use oauth1::signature::Algorithm;
+    /// use oauth1::store::Client;
+    ///
+    /// store.insert_client(Client::new("printer", "kd94hf93k423kf44").with_signature_methods(["HMAC-SHA256"]));
+    /// let protector = ResourceProtector::new(Stores::single(store), Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let signer = Signer::new("printer", "kd94hf93k423kf44");
+    /// let req = signer.clone().method(SigningMethod::Hmac(Algorithm::Sha256))
+    ///     .sign(http::Request::get("http://photos.example/me").body(Vec::new())?)?;
+    /// assert!(protector.verify(&req, Scope::ConsumerOnly).await.is_ok());
+    /// // HMAC-SHA1 is allowed by the server, not for this client.
+    /// let req = signer.sign(http::Request::get("http://photos.example/me").body(Vec::new())?)?;
+    /// assert_eq!(protector.verify(&req, Scope::ConsumerOnly).await.unwrap_err().code(), "unsupported_signature_method");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_signature_methods<I: IntoIterator<Item = S>, S: Into<String>>(mut self, methods: I) -> Self {
         self.signature_methods = Some(methods.into_iter().map(Into::into).collect());
         self
@@ -222,6 +246,18 @@ impl TokenCredentials {
     }
 
     /// Whether they have expired at `now` (Unix seconds).
+    ///
+    /// ```
+    /// use oauth1::signature::Secret;
+    /// use oauth1::store::TokenCredentials;
+    ///
+    /// let token = TokenCredentials::new("nnch734d00sl2jdk", Secret::new("pfkkdhi9sl3r4s00"), "printer", "alice")
+    ///     .with_expiry(Some(1_700_086_400));
+    /// assert!(!token.is_expired(1_700_000_000));
+    /// assert!(token.is_expired(1_700_086_400));
+    /// // Without an expiry: until revoked.
+    /// assert!(!TokenCredentials::new("t", Secret::new("s"), "printer", "alice").is_expired(u64::MAX));
+    /// ```
     pub fn is_expired(&self, now: u64) -> bool {
         self.expires_at.is_some_and(|e| e <= now)
     }
@@ -243,7 +279,8 @@ pub struct NonceKey<'a> {
 
 impl NonceKey<'_> {
     /// An unambiguous string form for key-value stores: each text field is length-prefixed, so
-    /// two different tuples never share a key (unlike `-`-joined strings, Authlib D12).
+    /// two different tuples never share a key (unlike the `-`-joined strings of Authlib, where a
+    /// `-` in a consumer key or nonce makes two tuples one key).
     ///
     /// ```
     /// use oauth1::store::NonceKey;
@@ -411,6 +448,31 @@ impl Stores {
     /// For a resource server that only verifies requests ([RFC 5849 §3](https://www.rfc-editor.org/rfc/rfc5849#section-3)):
     /// clients, token credentials and nonces. It has no temporary credentials; the
     /// authorization-server endpoints of a server built on these stores answer 503.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use oauth1::{AuthorizationServer, Config, Scope, Stores, sign::Signer, store::Client};
+    /// use oauth1_memory::MemoryStore;
+    ///
+    /// // A resource server: clients, token credentials and nonces, no temporary credentials.
+    /// let store = Arc::new(MemoryStore::new());
+    /// store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// let stores = Stores::resource_only(store.clone(), store.clone(), store);
+    /// let server = AuthorizationServer::new(stores, Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// // Protected requests are verified...
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .sign(http::Request::get("http://photos.example/me").body(Vec::new())?)?;
+    /// assert!(server.resource_protector().verify(&req, Scope::ConsumerOnly).await.is_ok());
+    /// // ...the authorization endpoints answer 503.
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .callback("oob")
+    ///     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// assert_eq!(server.temporary_credentials(&req).await.unwrap_err().status(), 503);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn resource_only(
         clients: Arc<dyn ClientStore>,
         tokens: Arc<dyn TokenCredentialStore>,
@@ -420,6 +482,19 @@ impl Stores {
     }
 
     /// All four roles played by one store.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use oauth1::{AuthorizationServer, Config, Stores, store::Client};
+    /// use oauth1_memory::MemoryStore;
+    ///
+    /// let store = Arc::new(MemoryStore::new());
+    /// store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// // The same store keeps clients, temporary and token credentials, and nonces.
+    /// let server = AuthorizationServer::new(Stores::single(store.clone()), Config::default());
+    /// # let _ = server;
+    /// assert_eq!(store.token_count(), 0);
+    /// ```
     pub fn single<S>(store: Arc<S>) -> Self
     where
         S: ClientStore + TemporaryCredentialStore + TokenCredentialStore + NonceStore + 'static,

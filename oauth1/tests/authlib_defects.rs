@@ -1,5 +1,5 @@
-//! Authlib's defects (shared/docs/authlib-server-behaviour.md §2.3) that the reading and
-//! verifying half of a provider could repeat, each shown not to happen here.
+//! What Authlib's server gets wrong when it reads and verifies requests, each mistake a
+//! provider could repeat, and each shown not to happen here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
 
 use oauth1::sign::{Signer, SigningMethod};
@@ -25,9 +25,10 @@ fn verify_strict(req: &http::Request<Vec<u8>>) -> Result<SignatureMatch, oauth1:
     parsed.verify(&methods, &keys, InteropFallback::Off)
 }
 
-/// D2: `oauth_*` values are decoded once, so RFC clients whose values hold `%` verify.
+/// `oauth_*` values are decoded once, so RFC clients whose values hold `%` verify (Authlib
+/// decodes them twice in the base string, and such clients fail).
 #[test]
-fn d2_protocol_values_are_decoded_exactly_once() {
+fn protocol_values_are_decoded_exactly_once() {
     for transport in [Transport::Header, Transport::Query, Transport::Body] {
         let mut req = http::Request::post("http://photos.example.net/initiate");
         if transport == Transport::Body {
@@ -46,10 +47,10 @@ fn d2_protocol_values_are_decoded_exactly_once() {
     }
 }
 
-/// D3: `realm` is only left out of the base string when it is the header's; elsewhere it is
-/// an ordinary signed parameter.
+/// `realm` is only left out of the base string when it is the header's; elsewhere it is
+/// an ordinary signed parameter (Authlib leaves it out of the query and the body too).
 #[test]
-fn d3_realm_outside_the_header_is_signed() {
+fn realm_outside_the_header_is_signed() {
     let signed = signer().realm("Photos").sign(get("http://example.com/r?realm=q")).unwrap();
     assert_eq!(verify_strict(&signed).unwrap(), SignatureMatch::Rfc);
     let parsed = SignedRequest::parse(&signed, &ParseOptions::default()).unwrap();
@@ -58,9 +59,10 @@ fn d3_realm_outside_the_header_is_signed() {
     assert!(!parsed.base_string().to_string().contains("Photos"));
 }
 
-/// D5: repeated body parameters are all signed; repeated protocol parameters are refused.
+/// Repeated body parameters are all signed; repeated protocol parameters are refused (Authlib
+/// keeps one value of a repeated body parameter, and accepts a repeated `oauth_*` one).
 #[test]
-fn d5_repeated_body_parameters_are_all_signed() {
+fn repeated_body_parameters_are_all_signed() {
     let req = http::Request::post("http://example.com/r")
         .header("content-type", "application/x-www-form-urlencoded")
         .body(b"a=1&a=2&a=1".to_vec())
@@ -80,9 +82,10 @@ fn d5_repeated_body_parameters_are_all_signed() {
     assert_eq!((err.kind(), err.status().as_u16()), (ErrorKind::DuplicatedParameter, 400));
 }
 
-/// D6: the path is the request target's own bytes, and any valid query parses (no 500).
+/// The path is the request target's own bytes, and any valid query parses (Authlib signs the
+/// path with its escapes decoded, and answers 500 to UTF-8 or sub-delimiters in the query).
 #[test]
-fn d6_raw_path_and_any_valid_query() {
+fn path_is_taken_as_sent_and_any_valid_query_parses() {
     for uri in [
         "http://example.com/a%40b/caf%C3%A9/%7euser?cjk=%E5%95%A6%E5%95%A6",
         "http://provider.test?cjk=%E5%95%A6%E5%95%A6",
@@ -113,9 +116,9 @@ fn d6_raw_path_and_any_valid_query() {
     assert!(parsed.verify(&SignatureMethods::default(), &keys, InteropFallback::Off).is_err());
 }
 
-/// D7: the default port is dropped for IPv6 literals too.
+/// The default port is dropped for IPv6 literals too (Authlib keeps it).
 #[test]
-fn d7_ipv6_default_port_is_dropped() {
+fn ipv6_default_port_is_dropped() {
     let signed = signer().sign(get("http://[::1]/photos")).unwrap();
     let mut via_host = signed.clone();
     *via_host.uri_mut() = signed.uri().path_and_query().unwrap().as_str().parse().unwrap();
@@ -125,9 +128,10 @@ fn d7_ipv6_default_port_is_dropped() {
     assert!(verify_strict(&via_host).is_ok());
 }
 
-/// D14: malformed input is a 4xx, never a panic or a 500.
+/// Malformed input is a 4xx, never a panic or a 500 (Authlib answers 500 to a malformed or
+/// non-OAuth `Authorization` header, a non-ASCII signature, bad RSA padding, an invalid query).
 #[test]
-fn d14_malformed_input_is_4xx() {
+fn malformed_input_is_a_4xx_never_a_panic_or_a_500() {
     let with_auth = |a: &str| {
         http::Request::get("http://h/?oauth_consumer_key=k").header("authorization", a).body(Vec::new()).unwrap()
     };
@@ -179,9 +183,10 @@ fn rsa_key() -> RsaPublicKey {
     RsaPublicKey::from_pem(&pem).unwrap()
 }
 
-/// D16: a tab after the scheme, spaces around `=`, and any header-name case all work.
+/// A tab after the scheme, spaces around `=`, and any case of the scheme and header name all
+/// work (Authlib needs a space after `OAuth` and drops a parameter with spaces around `=`).
 #[test]
-fn d16_header_whitespace_and_case() {
+fn header_whitespace_and_case_are_accepted() {
     let signed = signer().method(SigningMethod::Plaintext).sign(get("http://h/r")).unwrap();
     let header = signed.headers().get("authorization").unwrap().to_str().unwrap().to_owned();
     let spaced = header.replacen("OAuth ", "OAuth\t", 1).replace("=\"", " = \"").replace("\", ", "\" ,\t");

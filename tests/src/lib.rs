@@ -1071,3 +1071,9 @@ pub mod slow_clients {
         };
     }
 }
+
+/// The README's code snippets, compiled and run as doctests: `cargo test -p oauth1-tests --doc`.
+/// (Their hidden lines add the requests that show each one accepting and refusing.)
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -1,5 +1,6 @@
-//! The provider's endpoints against the memory store: Authlib's test catalogue (shared doc §4)
-//! re-expressed against our API, the validation order, the defects we fix, and races.
+//! The provider's endpoints against the memory store: the cases of Authlib's own server tests
+//! re-expressed against our API, the validation order, what Authlib's server gets wrong and
+//! this provider does not, and races.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
 
 use oauth1::server::{BodyHint, Scope};
@@ -38,17 +39,17 @@ async fn prepare(p: &Provider) {
     p.store.authorize_temporary("abc", Authorization::new("1", Secret::new("abc-verifier"))).await.unwrap();
 }
 
-// ---- Temporary credentials (§2.1; Authlib T1–T8) ----
+// ---- Temporary credentials (§2.1; the cases of Authlib's temporary credential tests) ----
 
 #[tokio::test]
-async fn t1_method_and_required_parameters() {
+async fn temporary_credentials_need_post_and_every_required_parameter() {
     let p = Provider::new();
-    // T1a: GET is 405 with Allow (Authlib sent no Allow, D13).
+    // GET is 405 with an `Allow` header (Authlib's 405 has no `Allow`).
     let err = p.server.temporary_credentials(&request("GET", INITIATE, None)).await.unwrap_err();
     let res = err.to_response(None);
     assert_eq!((res.status().as_u16(), error_of(&res)), (405, "method_not_allowed".into()));
     assert_eq!(res.headers()["allow"], "POST");
-    // T1b, T1c.
+    // No parameters at all, then a consumer key alone: each names what is missing.
     let e = p.server.temporary_credentials(&request("POST", INITIATE, Some(""))).await.unwrap_err();
     assert_eq!(
         (e.code(), e.description().unwrap()),
@@ -60,7 +61,7 @@ async fn t1_method_and_required_parameters() {
         .await
         .unwrap_err();
     assert!(e.description().unwrap().contains("oauth_callback"));
-    // T1d: not a URI.
+    // A callback that is neither `oob` nor a URI.
     let e = p
         .server
         .temporary_credentials(&request("POST", INITIATE, Some("oauth_consumer_key=client&oauth_callback=invalid_url")))
@@ -68,7 +69,7 @@ async fn t1_method_and_required_parameters() {
         .unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (400, "invalid_request"));
     assert!(e.description().unwrap().contains("oauth_callback"));
-    // T1e: an unknown consumer, fully signed, is invalid_client (401).
+    // An unknown consumer, fully signed, is invalid_client (401).
     let req = oauth1::sign::Signer::new("invalid-client", "x")
         .timestamp(NOW)
         .callback("oob")
@@ -79,16 +80,17 @@ async fn t1_method_and_required_parameters() {
 }
 
 #[tokio::test]
-async fn t2_timestamps() {
+async fn temporary_credentials_need_a_digit_timestamp_inside_the_window() {
     let p = Provider::new();
     let body =
         |extra: &str| request("POST", INITIATE, Some(&format!("oauth_consumer_key=client&oauth_callback=oob{extra}")));
-    // T2a, T2b.
+    // No timestamp, then a timestamp without a nonce.
     let e = p.server.temporary_credentials(&body("")).await.unwrap_err();
     assert!(e.description().unwrap().contains("oauth_timestamp"));
     let e = p.server.temporary_credentials(&body(&format!("&oauth_timestamp={NOW}"))).await.unwrap_err();
     assert!(e.description().unwrap().contains("oauth_nonce"));
-    // T2d, T2e and Authlib D8's lenient forms: only ASCII digits are a timestamp (400).
+    // Only ASCII digits are a timestamp (400). Authlib's parsing also takes a sign, whitespace,
+    // `_` and non-ASCII digits.
     for ts in ["sss", "-1", "+1795798111", "%201795798111", "17_95798111", "%D9%A3", "1.5", "99999999999999999999999"] {
         let e = p
             .server
@@ -100,7 +102,8 @@ async fn t2_timestamps() {
         assert_eq!((e.status().as_u16(), e.code()), (400, "invalid_request"), "{ts}");
         assert!(e.description().unwrap().contains("oauth_timestamp"), "{ts}");
     }
-    // T2c and the window, both ways (Authlib never refused future timestamps, D8).
+    // The window, both ways: Authlib never refuses a timestamp in the future, so with its 24 h
+    // nonce lifetime a request signed far ahead can be replayed once its nonce has expired.
     for (ts, ok) in [(NOW - 300, true), (NOW + 300, true), (NOW - 301, false), (NOW + 301, false), (123, false)] {
         let req = signer().timestamp(ts).callback("oob").sign(request("POST", INITIATE, None)).unwrap();
         match p.server.temporary_credentials(&req).await {
@@ -116,17 +119,17 @@ async fn t2_timestamps() {
 }
 
 #[tokio::test]
-async fn t3_signature_method_and_signature() {
+async fn temporary_credentials_need_a_signature_and_a_supported_signature_method() {
     let p = Provider::new();
     let body =
         |extra: &str| request("POST", INITIATE, Some(&format!("oauth_consumer_key=client&oauth_callback=oob{extra}")));
-    // T3a: PLAINTEXT may omit timestamp and nonce, not the signature.
+    // PLAINTEXT may omit the timestamp and the nonce, not the signature.
     let e = p.server.temporary_credentials(&body("&oauth_signature_method=PLAINTEXT")).await.unwrap_err();
     assert!(e.description().unwrap().contains("oauth_signature\""));
-    // T3b.
+    // No signature method.
     let e = p.server.temporary_credentials(&body(&format!("&oauth_timestamp={NOW}&oauth_nonce=a"))).await.unwrap_err();
     assert!(e.description().unwrap().contains("oauth_signature_method"));
-    // T3c; and names are case-sensitive.
+    // An unknown signature method; and method names are case-sensitive.
     for m in ["INVALID", "hmac-sha1"] {
         let e = p
             .server
@@ -140,9 +143,9 @@ async fn t3_signature_method_and_signature() {
 }
 
 #[tokio::test]
-async fn t4_plaintext() {
+async fn plaintext_temporary_credential_requests_in_the_body_and_the_header() {
     let p = Provider::new();
-    // T4a (body), T4b (header with a raw '&').
+    // Signed in the body, then in the header with a raw '&' in the signature.
     let res = p
         .server
         .temporary_credentials(&request(
@@ -154,7 +157,7 @@ async fn t4_plaintext() {
         .unwrap();
     let f = form(res.body());
     assert!(f.contains_key("oauth_token") && f.contains_key("oauth_token_secret"));
-    // D1: the RFC's `true`, not Python's `True`.
+    // The RFC's `true`, not Python's `True` (what Authlib sends).
     assert_eq!(f["oauth_callback_confirmed"], "true");
     assert_eq!(
         (res.headers()["cache-control"].to_str().unwrap(), res.headers()["pragma"].to_str().unwrap()),
@@ -168,7 +171,7 @@ async fn t4_plaintext() {
             .unwrap(),
     );
     assert!(p.server.temporary_credentials(&req).await.is_ok());
-    // T4c.
+    // A wrong PLAINTEXT signature.
     let e = p
         .server
         .temporary_credentials(&request(
@@ -182,14 +185,14 @@ async fn t4_plaintext() {
 }
 
 #[tokio::test]
-async fn t5_t6_hmac_and_rsa_with_replay() {
+async fn hmac_and_rsa_temporary_credential_requests_are_accepted_once() {
     let p = Provider::new();
-    // T5a, T5b.
+    // HMAC-SHA1: accepted, then refused when replayed.
     let req = signer().nonce("hmac-sha1-nonce").callback("oob").sign(request("POST", INITIATE, None)).unwrap();
     assert!(p.server.temporary_credentials(&req).await.is_ok());
     let e = p.server.temporary_credentials(&req).await.unwrap_err();
     assert_eq!((e.status().as_u16(), e.code()), (401, "invalid_nonce"));
-    // T6a, T6b.
+    // RSA-SHA1: a changed nonce breaks the signature; the untouched request is then accepted.
     let req = signer()
         .method(rsa_sha1())
         .nonce("rsa-sha1-nonce")
@@ -204,8 +207,8 @@ async fn t5_t6_hmac_and_rsa_with_replay() {
 }
 
 #[tokio::test]
-async fn t7_methods_must_be_allowed() {
-    // T7a: PLAINTEXT is registered but not allowed by default.
+async fn signature_methods_must_be_allowed_by_the_server_and_the_client() {
+    // PLAINTEXT is registered but not allowed by default.
     let p = Provider::with_config(|_| {
         Config::default().with_clock(oauth1::clock::ManualClock::new(NOW)).with_realm("Photos")
     });
@@ -253,7 +256,7 @@ async fn callbacks_by_policy() {
 #[tokio::test]
 async fn unsupported_and_version_parameters() {
     let p = Provider::new();
-    // D9: unknown protocol parameters and other versions are refused.
+    // Unknown protocol parameters and other versions are refused (Authlib checks neither).
     let req =
         signer().callback("oob").param("oauth_session_handle", "x").sign(request("POST", INITIATE, None)).unwrap();
     let e = p.server.temporary_credentials(&req).await.unwrap_err();
@@ -275,10 +278,10 @@ async fn unsupported_and_version_parameters() {
     assert!(p.server.temporary_credentials(&req).await.is_ok());
 }
 
-// ---- Resource-owner authorization (§2.2; Authlib A1–A3) ----
+// ---- Resource-owner authorization (§2.2; the cases of Authlib's authorization tests) ----
 
 #[tokio::test]
-async fn a1_unknown_tokens() {
+async fn consent_decisions_on_missing_or_unknown_tokens_are_refused() {
     let p = Provider::new();
     let (token, _) = initiate(&p, "oob").await;
     let page = p.server.pending_authorization(&token).await.unwrap();
@@ -295,7 +298,7 @@ async fn a1_unknown_tokens() {
 }
 
 #[tokio::test]
-async fn a2_deny() {
+async fn deny_discards_the_temporary_credentials_and_tells_the_callback() {
     let p = Provider::new();
     let (token, _) = initiate(&p, "oob").await;
     assert_eq!(deny(&p.server, &token).await.unwrap(), Denial::OutOfBand);
@@ -312,19 +315,20 @@ async fn a2_deny() {
 }
 
 #[tokio::test]
-async fn a3_grant() {
+async fn grant_gives_the_verifier_once_at_the_callback_or_out_of_band() {
     let p = Provider::new();
     let (token, _) = initiate(&p, "oob").await;
     let pending = p.server.pending_authorization(&token).await.unwrap();
     assert_eq!((pending.client.name.as_str(), pending.callback.as_str()), ("Authlib test client", "oob"));
-    // D10: oob shows the verifier instead of redirecting anywhere.
+    // `oob` hands the verifier back for display; Authlib redirects to the client's default URI
+    // (a relative URL when that is empty) instead.
     let proof = pending.anti_forgery.proof();
     let Grant::OutOfBand { token: t, verifier } = p.server.grant(&token, "1", &proof).await.unwrap() else { panic!() };
     assert_eq!((t.as_str(), verifier.len()), (token.as_str(), 32));
-    // D11: authorized at most once.
+    // Authorized at most once (Authlib lets the owner authorize the same credentials again).
     assert_eq!(p.server.grant(&token, "2", &proof).await.unwrap_err().code(), "invalid_token");
     assert!(p.server.pending_authorization(&token).await.is_err());
-    // The callback's own query and fragment are kept (P-6).
+    // The callback's own query and fragment are kept (as Authlib keeps them).
     let (token, _) = initiate(&p, "https://client.test/ready?x=1&next=%2Fhome#frag").await;
     let Grant::Redirect(to) = grant(&p.server, &token, "1").await.unwrap() else { panic!() };
     assert!(
@@ -334,8 +338,9 @@ async fn a3_grant() {
     assert!(to.ends_with("#frag"));
 }
 
-/// Attack report: a cross-site POST to the consent endpoint (no cookie, no page) got a
-/// verifier; an unauthenticated `deny` destroyed credentials the user had authorized.
+/// Cross-site request forgery of the consent decision: a POST from another site (no cookie, no
+/// page) must not get a verifier, and a forged `deny` must not destroy credentials the user
+/// authorized.
 #[tokio::test]
 async fn consent_decisions_need_the_pages_anti_forgery_values() {
     let p = Provider::new();
@@ -373,7 +378,7 @@ async fn consent_decisions_need_the_pages_anti_forgery_values() {
     assert_eq!(p.server.token_credentials(&req).await.unwrap().status(), 200, "the grant was not destroyed");
 }
 
-/// The review's planted-cookie attack: the attacker's own pair (cookie planted in the victim's
+/// A planted cookie: the attacker's own anti-forgery pair (its cookie planted in the victim's
 /// browser) is worthless once the page is bound to the victim's session.
 #[tokio::test]
 async fn consent_bound_to_a_session_refuses_a_planted_pair() {
@@ -407,10 +412,10 @@ async fn granted_user_ids_are_bounded() {
     assert!(p.server.grant(&token, &"u".repeat(256), &page.anti_forgery.proof()).await.is_ok());
 }
 
-// ---- Token credentials (§2.3; Authlib K1–K6) ----
+// ---- Token credentials (§2.3; the cases of Authlib's token credential tests) ----
 
 #[tokio::test]
-async fn k1_k2_required_parameters_do_not_destroy_credentials() {
+async fn incomplete_or_unauthenticated_token_requests_leave_the_credentials_usable() {
     let p = Provider::new();
     prepare(&p).await;
     let post = |body: &str| request("POST", TOKEN, Some(body));
@@ -418,10 +423,11 @@ async fn k1_k2_required_parameters_do_not_destroy_credentials() {
     assert!(e.description().unwrap().contains("oauth_consumer_key"));
     let e = p.server.token_credentials(&post("oauth_consumer_key=client")).await.unwrap_err();
     assert!(e.description().unwrap().contains("oauth_token"));
-    // K2a: no verifier. Unlike Authlib, the credentials survive an unauthenticated failure.
+    // No verifier. The credentials survive an unauthenticated failure (Authlib deletes the
+    // temporary credentials on every failure).
     let e = p.server.token_credentials(&post("oauth_consumer_key=client&oauth_token=abc")).await.unwrap_err();
     assert!(e.description().unwrap().contains("oauth_verifier"));
-    // K1b, K1d fully signed: unknown consumer, unknown token.
+    // Fully signed: an unknown consumer, then an unknown token.
     let req = oauth1::sign::Signer::new("a", "x")
         .timestamp(NOW)
         .token("abc", "abc-secret")
@@ -431,7 +437,7 @@ async fn k1_k2_required_parameters_do_not_destroy_credentials() {
     assert_eq!(p.server.token_credentials(&req).await.unwrap_err().code(), "invalid_client");
     let req = signer().token("a", "x").verifier("abc-verifier").sign(request("POST", TOKEN, None)).unwrap();
     assert_eq!(p.server.token_credentials(&req).await.unwrap_err().code(), "invalid_token");
-    // K3: duplicated transports.
+    // A protocol parameter in two transports.
     let e = p
         .server
         .token_credentials(&request(
@@ -442,7 +448,7 @@ async fn k1_k2_required_parameters_do_not_destroy_credentials() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), "duplicated_oauth_protocol_parameter");
-    // K4b: a bad signature; the credentials still work afterwards (D11: no destruction).
+    // A bad signature; the credentials still work afterwards (Authlib would have deleted them).
     let bad = request(
         "POST",
         TOKEN,
@@ -451,7 +457,7 @@ async fn k1_k2_required_parameters_do_not_destroy_credentials() {
         ),
     );
     assert_eq!(p.server.token_credentials(&bad).await.unwrap_err().code(), "invalid_signature");
-    // K4a.
+    // PLAINTEXT in the header: accepted.
     let mut req = request("POST", TOKEN, None);
     req.headers_mut().insert(
         "authorization",
@@ -468,7 +474,7 @@ async fn k1_k2_required_parameters_do_not_destroy_credentials() {
 }
 
 #[tokio::test]
-async fn k2b_wrong_verifier_discards_the_credentials() {
+async fn a_wrong_verifier_from_the_signing_client_discards_the_credentials() {
     let p = Provider::new();
     prepare(&p).await;
     let req = signer().token("abc", "abc-secret").verifier("abc").sign(request("POST", TOKEN, None)).unwrap();
@@ -480,7 +486,7 @@ async fn k2b_wrong_verifier_discards_the_credentials() {
 }
 
 #[tokio::test]
-async fn k5_k6_hmac_and_rsa() {
+async fn hmac_and_rsa_token_requests_are_accepted_once() {
     let p = Provider::new();
     prepare(&p).await;
     let req = signer()
@@ -510,7 +516,8 @@ async fn k5_k6_hmac_and_rsa() {
 async fn token_endpoint_binds_consumer_and_method() {
     let p = Provider::with_config(|c| c.with_token_response(|t| vec![("user_id".into(), t.user_id.clone())]));
     prepare(&p).await;
-    // D11: client2 cannot redeem client's temporary credentials, even knowing their secret.
+    // client2 cannot redeem client's temporary credentials, even knowing their secret (Authlib
+    // does not bind temporary credentials to the consumer they were issued to).
     let req = oauth1::sign::Signer::new("client2", "secret2")
         .timestamp(NOW)
         .token("abc", "abc-secret")
@@ -518,7 +525,7 @@ async fn token_endpoint_binds_consumer_and_method() {
         .sign(request("POST", TOKEN, None))
         .unwrap();
     assert_eq!(p.server.token_credentials(&req).await.unwrap_err().code(), "invalid_token");
-    // D11: POST only.
+    // POST only (Authlib's token endpoint takes any method).
     let get = signer().token("abc", "abc-secret").verifier("abc-verifier").sign(request("GET", TOKEN, None)).unwrap();
     assert_eq!(p.server.token_credentials(&get).await.unwrap_err().status(), 405);
     // The hook adds parameters.
@@ -542,10 +549,10 @@ async fn temporary_credentials_expire() {
     assert_eq!(p.server.token_credentials(&req).await.unwrap_err().code(), "invalid_token");
 }
 
-// ---- Protected resources (§3; Authlib R1–R5) ----
+// ---- Protected resources (§3; the cases of Authlib's resource protector tests) ----
 
 #[tokio::test]
-async fn r1_required_parameters() {
+async fn protected_requests_need_every_required_parameter_and_known_credentials() {
     let p = Provider::new().with_token().await;
     let rp = p.server.resource_protector();
     let e = rp.verify(&request("GET", USER, None), Scope::Token).await.unwrap_err();
@@ -574,10 +581,10 @@ async fn r1_required_parameters() {
 }
 
 #[tokio::test]
-async fn r2_r3_r4_methods_and_replay() {
+async fn protected_requests_verify_with_each_method_and_refuse_replays() {
     let p = Provider::new().with_token().await;
     let rp = p.server.resource_protector();
-    // R2a, R2b.
+    // PLAINTEXT in the header: accepted; with a wrong token secret, refused.
     let mut req = request("GET", USER, None);
     req.headers_mut().insert(
         "authorization",
@@ -590,7 +597,7 @@ async fn r2_r3_r4_methods_and_replay() {
     let h = req.headers()["authorization"].to_str().unwrap().replace("valid-token-secret", "invalid");
     req.headers_mut().insert("authorization", h.parse().unwrap());
     assert_eq!(rp.verify(&req, Scope::Token).await.unwrap_err().code(), "invalid_signature");
-    // R3a, R3b.
+    // HMAC-SHA1: accepted, then refused when replayed, with the realm in `WWW-Authenticate`.
     let req = signer()
         .token("valid-token", "valid-token-secret")
         .nonce("hmac-sha1-nonce")
@@ -601,7 +608,7 @@ async fn r2_r3_r4_methods_and_replay() {
     assert_eq!(e.code(), "invalid_nonce");
     let res = rp.error_response(&e);
     assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
-    // R4a, R4b.
+    // RSA-SHA1: a changed nonce breaks the signature; the untouched request is then accepted.
     let req = signer()
         .method(rsa_sha1())
         .token("valid-token", "valid-token-secret")
@@ -723,7 +730,7 @@ async fn header_only_verification_fails_closed_on_form_bodies() {
 
 #[tokio::test]
 async fn unauthenticated_requests_do_not_burn_nonces() {
-    // D12: the nonce is recorded only after the signature verified.
+    // The nonce is recorded only after the signature verified (Authlib records it before).
     let p = Provider::new().with_token().await;
     let rp = p.server.resource_protector();
     let good =

@@ -120,7 +120,7 @@ fn invalid_encoding_is_a_400() {
 
 #[test]
 fn sub_delimiters_and_utf8_in_the_query_are_fine() {
-    // Authlib D6: these gave HTTP 500.
+    // Authlib's server answers these with HTTP 500.
     let req = request("GET", "/?q='%5B%5D$&cjk=%E5%95%A6", &[("host", "h")], "");
     let s = parse(&req).unwrap();
     assert_eq!(s.param("q"), Some("'[]$"));

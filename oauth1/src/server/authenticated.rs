@@ -10,6 +10,35 @@ use crate::store::{Client, TokenCredentials};
 /// It shares the records the stores handed out (no copy per request): [`client`](Self::client)
 /// is the registered [`Client`], [`token_credentials`](Self::token_credentials) the token
 /// credentials of a three-legged request.
+///
+/// ```
+/// # use std::sync::Arc;
+/// # use oauth1::{AuthorizationServer, Config, Scope, Stores, sign::Signer, signature::Secret};
+/// # use oauth1::store::{Client, TokenCredentialStore, TokenCredentials};
+/// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+/// # store.insert_client(Client::new("printer", "kd94hf93k423kf44").with_name("Printer"));
+/// # let protector = AuthorizationServer::new(Stores::single(store.clone()), Config::default()).resource_protector();
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// # store.create_token(TokenCredentials::new("nnch734d00sl2jdk", Secret::new("pfkkdhi9sl3r4s00"), "printer", "alice")).await?;
+/// let req = Signer::new("printer", "kd94hf93k423kf44")
+///     .token("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")
+///     .realm("Photos")
+///     .sign(http::Request::get("http://photos.example/photos").body(Vec::new())?)?;
+/// let who = protector.verify(&req, Scope::Token).await?;
+/// assert_eq!((who.consumer_key(), who.client().name.as_str()), ("printer", "Printer"));
+/// assert_eq!((who.token(), who.user_id()), (Some("nnch734d00sl2jdk"), Some("alice")));
+/// assert_eq!((who.signature_method(), who.realm()), ("HMAC-SHA1", Some("Photos")));
+/// assert!(!who.interop_fallback());
+///
+/// // Consumer-only (two-legged): no token, no resource owner.
+/// let req = Signer::new("printer", "kd94hf93k423kf44")
+///     .sign(http::Request::get("http://photos.example/photos").body(Vec::new())?)?;
+/// let who = protector.verify(&req, Scope::ConsumerOnly).await?;
+/// assert_eq!((who.token(), who.user_id()), (None, None));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Authenticated {
     pub(super) client: Arc<Client>,

@@ -79,6 +79,17 @@ const DENIED: &str = "The resource owner or authorization server denied the requ
 impl Grant {
     /// The response for the user agent: a `302` to the callback, or for `oob` a `200` form body
     /// `oauth_token=…&oauth_verifier=…` to show.
+    ///
+    /// ```
+    /// use oauth1::server::Grant;
+    ///
+    /// let res = Grant::Redirect("https://printer.example/ready?oauth_token=t&oauth_verifier=v".into()).to_response();
+    /// assert_eq!(res.status(), 302);
+    /// assert_eq!(res.headers()["location"], "https://printer.example/ready?oauth_token=t&oauth_verifier=v");
+    /// // `oob`: the verifier for the user to copy into the client.
+    /// let res = Grant::OutOfBand { token: "t".into(), verifier: "v".into() }.to_response();
+    /// assert_eq!((res.status().as_u16(), res.body().as_slice()), (200, &b"oauth_token=t&oauth_verifier=v"[..]));
+    /// ```
     pub fn to_response(&self) -> Response<Vec<u8>> {
         match self {
             Grant::Redirect(to) => redirect(to),
@@ -93,6 +104,16 @@ impl Grant {
 impl Denial {
     /// The response for the user agent: a `302` to the callback with `error=access_denied`, or
     /// for `oob` a `400` with `error=access_denied`.
+    ///
+    /// ```
+    /// use oauth1::server::Denial;
+    ///
+    /// let res = Denial::Redirect("https://printer.example/ready?error=access_denied".into()).to_response();
+    /// assert_eq!(res.status(), 302);
+    /// let res = Denial::OutOfBand.to_response();
+    /// assert_eq!(res.status(), 400);
+    /// assert!(res.body().starts_with(b"error=access_denied&"));
+    /// ```
     pub fn to_response(&self) -> Response<Vec<u8>> {
         match self {
             Denial::Redirect(to) => redirect(to),
@@ -148,6 +169,34 @@ impl AuthorizationServer {
     /// Its [`anti_forgery`](PendingAuthorization::anti_forgery) values are not bound to a
     /// session; when your app has signed-in users, prefer
     /// [`pending_authorization_in_session`](Self::pending_authorization_in_session).
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer, store::Client};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// # fn field(body: &[u8], name: &str) -> String {
+    /// #     let pairs = oauth1::encoding::decode_form(std::str::from_utf8(body).unwrap_or("")).unwrap_or_default();
+    /// #     pairs.into_iter().find(|(n, _)| n == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
+    /// # }
+    /// # let server = AuthorizationServer::new(Stores::single(store), Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let req = Signer::new("printer", "kd94hf93k423kf44").callback("https://printer.example/ready")
+    /// #     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// # let token = field(server.temporary_credentials(&req).await?.body(), "oauth_token");
+    /// // `token` is the `oauth_token` of temporary credentials the client just received.
+    /// let page = server.pending_authorization(&token).await?;
+    /// assert_eq!((page.client.consumer_key.as_str(), page.callback.as_str()), ("printer", "https://printer.example/ready"));
+    /// // Show the client's name, set `page.anti_forgery.set_cookie(true)` and put
+    /// // `page.anti_forgery.form_value()` in a hidden field of the page's form.
+    ///
+    /// // An unknown token: 401 invalid_token (show an error page, not the consent form).
+    /// let refused = server.pending_authorization("no-such-token").await.unwrap_err();
+    /// assert_eq!((refused.status().as_u16(), refused.code()), (401, "invalid_token"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub async fn pending_authorization(&self, oauth_token: &str) -> Result<PendingAuthorization, Error> {
         self.pending_authorization_in_session(oauth_token, "").await
     }
@@ -156,6 +205,33 @@ impl AuthorizationServer {
     /// none or two are refused), with anti-forgery values bound to `session` (`""` when the app
     /// has no sessions); see [`pending_authorization_in_session`](Self::pending_authorization_in_session).
     /// What adapters call for `GET /authorize?oauth_token=…`.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer, store::Client};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// # fn field(body: &[u8], name: &str) -> String {
+    /// #     let pairs = oauth1::encoding::decode_form(std::str::from_utf8(body).unwrap_or("")).unwrap_or_default();
+    /// #     pairs.into_iter().find(|(n, _)| n == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
+    /// # }
+    /// # let server = AuthorizationServer::new(Stores::single(store), Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let req = Signer::new("printer", "kd94hf93k423kf44").callback("https://printer.example/ready")
+    /// #     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// # let token = field(server.temporary_credentials(&req).await?.body(), "oauth_token");
+    /// let uri: http::Uri = format!("/authorize?oauth_token={token}&lang=en").parse()?;
+    /// let page = server.pending_authorization_at(&uri, "session-1").await?;
+    /// assert_eq!(page.token, token);
+    ///
+    /// // Two `oauth_token`s: which one would the user approve? 400.
+    /// let uri: http::Uri = format!("/authorize?oauth_token={token}&oauth_token=other").parse()?;
+    /// let refused = server.pending_authorization_at(&uri, "session-1").await.unwrap_err();
+    /// assert_eq!((refused.status().as_u16(), refused.code()), (400, "duplicated_oauth_protocol_parameter"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub async fn pending_authorization_at(
         &self,
         uri: &http::Uri,
@@ -169,6 +245,36 @@ impl AuthorizationServer {
     /// bound to `session` (the signed-in session's id, or the user's): the decision must then
     /// come with [`ConsentProof::in_session`] of the same value, so a cookie planted from
     /// another visit to the page is worthless ([`crate::consent`]).
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer, store::Client};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// # fn field(body: &[u8], name: &str) -> String {
+    /// #     let pairs = oauth1::encoding::decode_form(std::str::from_utf8(body).unwrap_or("")).unwrap_or_default();
+    /// #     pairs.into_iter().find(|(n, _)| n == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
+    /// # }
+    /// # let server = AuthorizationServer::new(Stores::single(store), Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let req = Signer::new("printer", "kd94hf93k423kf44").callback("https://printer.example/ready")
+    /// #     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// # let token = field(server.temporary_credentials(&req).await?.body(), "oauth_token");
+    /// use oauth1::consent::ConsentProof;
+    ///
+    /// let page = server.pending_authorization_in_session(&token, "alice-session").await?;
+    /// let (cookie, form) = (page.anti_forgery.cookie_value(), page.anti_forgery.form_value());
+    ///
+    /// // The values planted from another session are refused (403, nothing changed)...
+    /// let planted = ConsentProof::new(cookie, form).in_session("mallory-session");
+    /// assert_eq!(server.grant(&token, "alice", &planted).await.unwrap_err().code(), "invalid_consent");
+    /// // ...the decision in alice's own session is accepted.
+    /// let proof = ConsentProof::new(cookie, form).in_session("alice-session");
+    /// assert!(server.grant(&token, "alice", &proof).await.is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub async fn pending_authorization_in_session(
         &self,
         oauth_token: &str,
@@ -226,6 +332,48 @@ impl AuthorizationServer {
     /// [`anti_forgery`](PendingAuthorization::anti_forgery) values; without a valid one the
     /// answer is 403 `invalid_consent` and nothing changes ([`crate::consent`]). `user_id` is
     /// stored with the credentials: at most [`MAX_USER_ID_LEN`] bytes.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer, store::Client};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// # fn field(body: &[u8], name: &str) -> String {
+    /// #     let pairs = oauth1::encoding::decode_form(std::str::from_utf8(body).unwrap_or("")).unwrap_or_default();
+    /// #     pairs.into_iter().find(|(n, _)| n == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
+    /// # }
+    /// # let server = AuthorizationServer::new(Stores::single(store), Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let req = Signer::new("printer", "kd94hf93k423kf44").callback("https://printer.example/ready")
+    /// #     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// # let token = field(server.temporary_credentials(&req).await?.body(), "oauth_token");
+    /// use oauth1::consent::{self, ConsentProof};
+    /// use oauth1::server::Grant;
+    ///
+    /// let page = server.pending_authorization(&token).await?;
+    /// // What the browser posts back: the cookie, and the hidden field of the form.
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("cookie", format!("oauth1_consent={}", page.anti_forgery.cookie_value()).parse()?);
+    /// let cookie = consent::cookie_value(&headers, consent::COOKIE_NAME).unwrap_or("");
+    /// let proof = ConsentProof::new(cookie, page.anti_forgery.form_value());
+    ///
+    /// // A forged decision (a cross-site form without the cookie): 403, nothing changed.
+    /// let forged = ConsentProof::new("", page.anti_forgery.form_value());
+    /// let refused = server.grant(&token, "alice", &forged).await.unwrap_err();
+    /// assert_eq!((refused.status().as_u16(), refused.code()), (403, "invalid_consent"));
+    ///
+    /// // The real one: redirect the user agent to the callback, with the verifier.
+    /// let grant = server.grant(&token, "alice", &proof).await?;
+    /// let Grant::Redirect(location) = &grant else { return Err("expected a redirect".into()) };
+    /// assert!(location.starts_with(&format!("https://printer.example/ready?oauth_token={token}&oauth_verifier=")));
+    /// assert_eq!(grant.to_response().status(), 302);
+    ///
+    /// // A decision is final: a second grant is refused.
+    /// assert_eq!(server.grant(&token, "alice", &proof).await.unwrap_err().code(), "invalid_token");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub async fn grant(&self, oauth_token: &str, user_id: &str, proof: &ConsentProof<'_>) -> Result<Grant, Error> {
         let provider = &*self.provider;
         self.check_consent(oauth_token, proof)?;
@@ -258,6 +406,42 @@ impl AuthorizationServer {
     /// is told `access_denied`. Like [`grant`](Self::grant) it needs the consent page's `proof`;
     /// credentials that were already authorized are not touched (`invalid_token`): a decision
     /// is final.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer, store::Client};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// # fn field(body: &[u8], name: &str) -> String {
+    /// #     let pairs = oauth1::encoding::decode_form(std::str::from_utf8(body).unwrap_or("")).unwrap_or_default();
+    /// #     pairs.into_iter().find(|(n, _)| n == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
+    /// # }
+    /// # let server = AuthorizationServer::new(Stores::single(store), Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let req = Signer::new("printer", "kd94hf93k423kf44").callback("https://printer.example/ready")
+    /// #     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// # let token = field(server.temporary_credentials(&req).await?.body(), "oauth_token");
+    /// use oauth1::server::Denial;
+    ///
+    /// let page = server.pending_authorization(&token).await?;
+    /// let denial = server.deny(&token, &page.anti_forgery.proof()).await?;
+    /// let Denial::Redirect(location) = &denial else { return Err("expected a redirect".into()) };
+    /// assert!(location.starts_with("https://printer.example/ready?error=access_denied"));
+    /// // The temporary credentials are gone.
+    /// assert_eq!(server.pending_authorization(&token).await.unwrap_err().code(), "invalid_token");
+    ///
+    /// // Credentials already authorized stay authorized: a later deny is refused.
+    /// # let req = Signer::new("printer", "kd94hf93k423kf44").callback("oob")
+    /// #     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// # let token = field(server.temporary_credentials(&req).await?.body(), "oauth_token");
+    /// let page = server.pending_authorization(&token).await?;
+    /// server.grant(&token, "alice", &page.anti_forgery.proof()).await?;
+    /// let refused = server.deny(&token, &page.anti_forgery.proof()).await.unwrap_err();
+    /// assert_eq!((refused.status().as_u16(), refused.code()), (401, "invalid_token"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub async fn deny(&self, oauth_token: &str, proof: &ConsentProof<'_>) -> Result<Denial, Error> {
         let provider = &*self.provider;
         self.check_consent(oauth_token, proof)?;

@@ -17,6 +17,31 @@ use crate::store::Client;
 ///
 /// The callback is where the verifier goes: a client that registered its callbacks must not be
 /// able to have the verifier sent anywhere else, which the default enforces.
+///
+/// ```
+/// # use std::sync::Arc;
+/// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer};
+/// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+/// use oauth1::store::Client;
+///
+/// // Under the default policy, a client that registered its callback gets the verifier there only.
+/// store.insert_client(Client::new("printer", "kd94hf93k423kf44").with_callback("https://printer.example/ready"));
+/// let server = AuthorizationServer::new(Stores::single(store), Config::default());
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let initiate = |callback: &str| -> Result<_, Box<dyn std::error::Error>> {
+///     Ok(Signer::new("printer", "kd94hf93k423kf44")
+///         .callback(callback)
+///         .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?)
+/// };
+/// // The registered callback, with query parameters of the client's own: accepted.
+/// assert!(server.temporary_credentials(&initiate("https://printer.example/ready?job=42")?).await.is_ok());
+/// // Anywhere else (someone holding the client's credentials): refused.
+/// let refused = server.temporary_credentials(&initiate("https://attacker.example/")?).await.unwrap_err();
+/// assert_eq!((refused.status().as_u16(), refused.code()), (400, "invalid_request"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum CallbackPolicy {

@@ -53,6 +53,88 @@
 //! (§2.1), resource-owner authorization (§2.2), token credentials (§2.3) and protected
 //! resources (§3).
 //!
+//! # The whole flow
+//!
+//! The three legs and a protected request on the memory store (`oauth1-memory`), the client's
+//! side played by [`Signer`](crate::sign::Signer). An adapter (warp, axum, Rocket) does the
+//! same with your routes; here the requests are built by hand.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use oauth1::encoding::decode_form;
+//! use oauth1::server::Grant;
+//! use oauth1::sign::Signer;
+//! use oauth1::store::Client;
+//! use oauth1::{AuthorizationServer, Config, Scope, Stores};
+//! use oauth1_memory::MemoryStore;
+//!
+//! /// The value of `name` in a form-encoded body or query: what the client reads.
+//! fn field(form: &[u8], name: &str) -> Option<String> {
+//!     let pairs = decode_form(std::str::from_utf8(form).ok()?).ok()?;
+//!     pairs.into_iter().find(|(n, _)| n == name).map(|(_, v)| v.into_owned())
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+//! // The provider: one store for clients, credentials and nonces, and one registered client.
+//! let store = Arc::new(MemoryStore::new());
+//! store.insert_client(
+//!     Client::new("printer", "kd94hf93k423kf44").with_name("Printer").with_callback("https://printer.example/ready"),
+//! );
+//! let server = AuthorizationServer::new(Stores::single(store), Config::default().with_realm("Photos"));
+//! let printer = Signer::new("printer", "kd94hf93k423kf44");
+//!
+//! // 1. Temporary credentials (§2.1): the client asks, naming its callback.
+//! let req = printer
+//!     .clone()
+//!     .callback("https://printer.example/ready")
+//!     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+//! let res = server.temporary_credentials(&req).await?;
+//! let temporary = field(res.body(), "oauth_token").ok_or("no oauth_token")?;
+//! let temporary_secret = field(res.body(), "oauth_token_secret").ok_or("no oauth_token_secret")?;
+//!
+//! // 2. Resource-owner authorization (§2.2): the client sends the user to
+//! //    `/authorize?oauth_token=…`; the consent page shows who asks...
+//! let page = server.pending_authorization(&temporary).await?;
+//! assert_eq!(page.client.name, "Printer");
+//! // ...and the signed-in user's decision comes back with the page's anti-forgery values.
+//! let Grant::Redirect(location) = server.grant(&page.token, "alice", &page.anti_forgery.proof()).await? else {
+//!     return Err("a client with a callback URI gets a redirect".into());
+//! };
+//! // The user agent follows the redirect: the client receives the verifier.
+//! let (_, query) = location.split_once('?').ok_or("no query")?;
+//! let verifier = field(query.as_bytes(), "oauth_verifier").ok_or("no oauth_verifier")?;
+//!
+//! // 3. Token credentials (§2.3): the client exchanges the authorized temporary credentials.
+//! let req = printer
+//!     .clone()
+//!     .token(&temporary, &temporary_secret)
+//!     .verifier(&verifier)
+//!     .sign(http::Request::post("http://photos.example/token").body(Vec::new())?)?;
+//! let res = server.token_credentials(&req).await?;
+//! let token = field(res.body(), "oauth_token").ok_or("no oauth_token")?;
+//! let token_secret = field(res.body(), "oauth_token_secret").ok_or("no oauth_token_secret")?;
+//! // Exchanged once: the same request again is refused (the temporary credentials are gone).
+//! assert_eq!(server.token_credentials(&req).await.unwrap_err().code(), "invalid_token");
+//!
+//! // 4. A protected request (§3) signed with the token credentials: accepted, on alice's behalf.
+//! let protector = server.resource_protector();
+//! let req = printer
+//!     .clone()
+//!     .token(&token, &token_secret)
+//!     .sign(http::Request::get("http://photos.example/photos").body(Vec::new())?)?;
+//! let who = protector.verify(&req, Scope::Token).await?;
+//! assert_eq!((who.consumer_key(), who.user_id()), ("printer", Some("alice")));
+//!
+//! // The same request replayed: refused, with the 401 a handler sends back.
+//! let refused = protector.verify(&req, Scope::Token).await.unwrap_err();
+//! assert_eq!((refused.status().as_u16(), refused.code()), (401, "invalid_nonce"));
+//! let res = protector.error_response(&refused);
+//! assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Refusals are logged at `debug` under the target `oauth1::refusal` (step, status, `error`,
 //! `oauth_problem`, description, consumer key; never a secret); store failures at `warn` under
 //! `oauth1::store`, with their cause.
@@ -151,6 +233,18 @@ impl fmt::Debug for AuthorizationServer {
 
 impl AuthorizationServer {
     /// A server over `stores` with `config`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use oauth1::{AuthorizationServer, Config, Stores};
+    /// use oauth1::store::Client;
+    /// use oauth1_memory::MemoryStore;
+    ///
+    /// let store = Arc::new(MemoryStore::new());
+    /// store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// let server = AuthorizationServer::new(Stores::single(store), Config::default().with_realm("Photos"));
+    /// assert_eq!(server.config().realm(), Some("Photos"));
+    /// ```
     pub fn new(stores: Stores, config: Config) -> Self {
         let provider = Provider { config, stores, dummy_secret: Secret::new(random_string(32)) };
         AuthorizationServer { provider: Arc::new(provider) }
@@ -162,17 +256,72 @@ impl AuthorizationServer {
     }
 
     /// A resource protector sharing this server's stores and configuration.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer, store::Client};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// # use oauth1::Scope;
+    /// let server = AuthorizationServer::new(Stores::single(store), Config::default());
+    /// let protector = server.resource_protector();
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .sign(http::Request::get("http://photos.example/me").body(Vec::new())?)?;
+    /// assert_eq!(protector.verify(&req, Scope::ConsumerOnly).await?.consumer_key(), "printer");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn resource_protector(&self) -> ResourceProtector {
         ResourceProtector::from_provider(self.provider.clone())
     }
 
     /// The response for an endpoint result: the success, or the error's response with this
     /// server's realm.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer, store::Client};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// let server = AuthorizationServer::new(Stores::single(store), Config::default().with_realm("Photos"));
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// // Accepted: the endpoint's own response.
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .callback("oob")
+    ///     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// let res = server.respond(server.temporary_credentials(&req).await);
+    /// assert_eq!(res.status(), 200);
+    /// // Refused: the error as a response, `WWW-Authenticate` with the realm on a 401.
+    /// let req = Signer::new("printer", "wrong-secret")
+    ///     .callback("oob")
+    ///     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// let res = server.respond(server.temporary_credentials(&req).await);
+    /// assert_eq!(res.status(), 401);
+    /// assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn respond(&self, result: Result<Response<Vec<u8>>, Error>) -> Response<Vec<u8>> {
         result.unwrap_or_else(|e| self.error_response(&e))
     }
 
     /// The response for an error, with this server's realm on a 401.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use oauth1::{AuthorizationServer, Config, Error, ErrorKind, Stores};
+    ///
+    /// let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// let server = AuthorizationServer::new(Stores::single(store), Config::default().with_realm("Photos"));
+    /// // A refusal of your own, e.g. from a consent route.
+    /// let res = server.error_response(&Error::new(ErrorKind::InvalidToken));
+    /// assert_eq!(res.status(), 401);
+    /// assert_eq!(res.headers()["www-authenticate"], "OAuth realm=\"Photos\"");
+    /// assert!(res.body().starts_with(b"error=invalid_token"));
+    /// ```
     pub fn error_response(&self, error: &Error) -> Response<Vec<u8>> {
         error.to_response(self.provider.config.realm())
     }

@@ -123,6 +123,32 @@ impl ResourceProtector {
     /// Verifies a signed request ([RFC 5849 §3](https://www.rfc-editor.org/rfc/rfc5849#section-3))
     /// in `scope`. `req.body()` must be the whole body: form parameters are signed, and
     /// `oauth_body_hash` is checked against it.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{Config, ResourceProtector, Scope, Stores, sign::Signer, store::Client};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// let protector = ResourceProtector::new(Stores::single(store), Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// // A form body's parameters are signed: the whole request, body included.
+    /// let req = Signer::new("printer", "kd94hf93k423kf44").sign(
+    ///     http::Request::post("http://photos.example/albums")
+    ///         .header("content-type", "application/x-www-form-urlencoded")
+    ///         .body(b"name=Holidays".to_vec())?,
+    /// )?;
+    /// let who = protector.verify(&req, Scope::ConsumerOnly).await?;
+    /// assert_eq!(who.consumer_key(), "printer");
+    ///
+    /// // The body changed on the way: the signature no longer matches (401).
+    /// let (head, _) = req.into_parts();
+    /// let tampered = http::Request::from_parts(head, b"name=Holidays&public=true".to_vec());
+    /// let refused = protector.verify(&tampered, Scope::ConsumerOnly).await.unwrap_err();
+    /// assert_eq!((refused.status().as_u16(), refused.code()), (401, "invalid_signature"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub async fn verify<B: AsRef<[u8]>>(&self, req: &http::Request<B>, scope: Scope) -> Result<Authenticated, Error> {
         let body = req.body().as_ref();
         self.verify_request(req.method(), req.uri(), req.headers(), SeenBody::Read(body), scope).await
@@ -131,6 +157,36 @@ impl ResourceProtector {
     /// Verifies a request signed in the header or the query, from its head alone: for adapters
     /// that do not read the body. Fails closed (400) when the request has a body, by `hint`,
     /// that could carry signed form parameters, or an `oauth_body_hash` to check.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{Config, ResourceProtector, Scope, Stores, sign::Signer, store::Client};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// use oauth1::BodyHint;
+    ///
+    /// let protector = ResourceProtector::new(Stores::single(store), Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// // Signed in the header, no body: the head is enough.
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .sign(http::Request::get("http://photos.example/photos?size=original").body(Vec::new())?)?;
+    /// let (head, _) = req.into_parts();
+    /// assert!(protector.verify_head(&head, BodyHint::Empty, Scope::ConsumerOnly).await.is_ok());
+    ///
+    /// // A form body the adapter did not read may carry signed parameters: refused (400), so use
+    /// // `verify` with the whole request there.
+    /// let req = Signer::new("printer", "kd94hf93k423kf44").sign(
+    ///     http::Request::post("http://photos.example/albums")
+    ///         .header("content-type", "application/x-www-form-urlencoded")
+    ///         .body(b"name=Holidays".to_vec())?,
+    /// )?;
+    /// let (head, _) = req.into_parts();
+    /// let refused = protector.verify_head(&head, BodyHint::Present, Scope::ConsumerOnly).await.unwrap_err();
+    /// assert_eq!(refused.status(), 400);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub async fn verify_head(&self, head: &Parts, hint: BodyHint, scope: Scope) -> Result<Authenticated, Error> {
         let present = hint.body_present(&head.headers);
         self.verify_request(&head.method, &head.uri, &head.headers, SeenBody::Unread { present }, scope).await

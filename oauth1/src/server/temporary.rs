@@ -19,6 +19,37 @@ impl AuthorizationServer {
     /// [`CallbackPolicy`](super::CallbackPolicy)); answers `oauth_token`, `oauth_token_secret`,
     /// `oauth_callback_confirmed=true`. `req.body()` must be the whole body (a form body's
     /// parameters are signed).
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer, store::Client};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// # fn field(body: &[u8], name: &str) -> String {
+    /// #     let pairs = oauth1::encoding::decode_form(std::str::from_utf8(body).unwrap_or("")).unwrap_or_default();
+    /// #     pairs.into_iter().find(|(n, _)| n == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
+    /// # }
+    /// let server = AuthorizationServer::new(Stores::single(store), Config::default());
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .callback("https://printer.example/ready")
+    ///     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// let res = server.temporary_credentials(&req).await?;
+    /// assert_eq!(res.headers()["content-type"], "application/x-www-form-urlencoded");
+    /// assert_eq!(field(res.body(), "oauth_callback_confirmed"), "true");
+    /// assert!(!field(res.body(), "oauth_token").is_empty());
+    ///
+    /// // The same request as a GET: 405, with `Allow: POST`.
+    /// let req = Signer::new("printer", "kd94hf93k423kf44")
+    ///     .callback("oob")
+    ///     .sign(http::Request::get("http://photos.example/initiate").body(Vec::new())?)?;
+    /// let refused = server.temporary_credentials(&req).await.unwrap_err();
+    /// assert_eq!(refused.status(), 405);
+    /// assert_eq!(refused.to_response(None).headers()["allow"], "POST");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub async fn temporary_credentials<B: AsRef<[u8]>>(
         &self,
         req: &http::Request<B>,

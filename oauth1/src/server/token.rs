@@ -19,6 +19,48 @@ impl AuthorizationServer {
     /// authorized; the verifier is compared in constant time; the exchange is single-use under
     /// races. A request that is not authenticated never destroys the temporary credentials; an
     /// authenticated one with a wrong verifier does (no guessing).
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use oauth1::{AuthorizationServer, Config, Stores, sign::Signer, store::Client};
+    /// # let store = Arc::new(oauth1_memory::MemoryStore::new());
+    /// # store.insert_client(Client::new("printer", "kd94hf93k423kf44"));
+    /// # use oauth1::server::Grant;
+    /// # fn field(body: &[u8], name: &str) -> String {
+    /// #     let pairs = oauth1::encoding::decode_form(std::str::from_utf8(body).unwrap_or("")).unwrap_or_default();
+    /// #     pairs.into_iter().find(|(n, _)| n == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
+    /// # }
+    /// let server = AuthorizationServer::new(Stores::single(store), Config::default());
+    /// let printer = Signer::new("printer", "kd94hf93k423kf44");
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let req = printer.clone().callback("oob")
+    /// #     .sign(http::Request::post("http://photos.example/initiate").body(Vec::new())?)?;
+    /// # let res = server.temporary_credentials(&req).await?;
+    /// # let (temporary, temporary_secret) = (field(res.body(), "oauth_token"), field(res.body(), "oauth_token_secret"));
+    /// # let page = server.pending_authorization(&temporary).await?;
+    /// # let Grant::OutOfBand { verifier, .. } = server.grant(&temporary, "alice", &page.anti_forgery.proof()).await? else {
+    /// #     return Err("oob".into());
+    /// # };
+    /// // `temporary` was authorized by alice, who gave the client `verifier` (steps hidden here; see
+    /// // the `server` module docs for the whole flow).
+    /// let exchange = |verifier: &str| -> Result<_, Box<dyn std::error::Error>> {
+    ///     Ok(printer
+    ///         .clone()
+    ///         .token(&temporary, &temporary_secret)
+    ///         .verifier(verifier)
+    ///         .sign(http::Request::post("http://photos.example/token").body(Vec::new())?)?)
+    /// };
+    /// let res = server.token_credentials(&exchange(&verifier)?).await?;
+    /// assert!(!field(res.body(), "oauth_token").is_empty());
+    /// assert!(!field(res.body(), "oauth_token_secret").is_empty());
+    ///
+    /// // Exchanged once: another exchange, freshly signed, finds no temporary credentials.
+    /// let refused = server.token_credentials(&exchange(&verifier)?).await.unwrap_err();
+    /// assert_eq!((refused.status().as_u16(), refused.code()), (401, "invalid_token"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub async fn token_credentials<B: AsRef<[u8]>>(&self, req: &http::Request<B>) -> Result<Response<Vec<u8>>, Error> {
         let signed = self.provider.parse_credential_request(req, Step::TokenCredentials)?;
         self.issue_token(&signed)

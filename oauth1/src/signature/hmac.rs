@@ -38,6 +38,17 @@ impl HmacMethod {
     }
 
     /// Signs a base string given as text (for test vectors and debugging).
+    ///
+    /// ```
+    /// use oauth1::signature::HMAC_SHA1;
+    ///
+    /// // OAuth Core 1.0 Appendix A.5.2.
+    /// let base_string = "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26\
+    ///     oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3Dkllo9940pd9333jh%26\
+    ///     oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1191242096%26\
+    ///     oauth_token%3Dnnch734d00sl2jdk%26oauth_version%3D1.0%26size%3Doriginal";
+    /// assert_eq!(HMAC_SHA1.sign_text(base_string, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00"), "tR3+Ty81lMeYAr/Fid0kMTYa/WM=");
+    /// ```
     pub fn sign_text(&self, base_string: &str, consumer_secret: &str, token_secret: &str) -> String {
         self.sign_message(consumer_secret, token_secret, &|sink| sink(base_string.as_bytes()))
     }

@@ -91,7 +91,7 @@ pub enum SignatureMatch {
     /// The RFC 5849 base string.
     Rfc,
     /// The interop fallback: `oauth_*` values decoded twice, as requests-oauthlib and Authlib's
-    /// client sign them (Authlib D2).
+    /// client sign them (and Authlib's server verifies them).
     DoubleDecoded,
 }
 
@@ -149,6 +149,25 @@ impl SignedRequest<'_> {
     }
 
     /// Resolves the request's `oauth_signature_method` in `methods` and verifies with it.
+    ///
+    /// ```
+    /// # use oauth1::{ParseOptions, SignedRequest};
+    /// # use oauth1::signature::{InteropFallback, SignatureMethods, VerifyingKeys};
+    /// // OAuth Core 1.0 Appendix A, signed by the client.
+    /// let req = oauth1::sign::Signer::new("dpf43f3p2l4k3l03", "kd94hf93k423kf44")
+    ///     .token("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")
+    ///     .sign(http::Request::get("http://photos.example.net/photos?file=vacation.jpg").body(Vec::new())?)?;
+    /// let signed = SignedRequest::parse(&req, &ParseOptions::default())?;
+    /// let methods = SignatureMethods::default();
+    /// let keys = VerifyingKeys { consumer_secret: "kd94hf93k423kf44", token_secret: "pfkkdhi9sl3r4s00", rsa_public_keys: &[] };
+    /// signed.verify(&methods, &keys, InteropFallback::Off)?;
+    ///
+    /// // With another token secret: refused (401 invalid_signature).
+    /// let wrong = VerifyingKeys { token_secret: "not-the-secret", ..keys };
+    /// let refused = signed.verify(&methods, &wrong, InteropFallback::Off).unwrap_err();
+    /// assert_eq!((refused.status().as_u16(), refused.code()), (401, "invalid_signature"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn verify(
         &self,
         methods: &SignatureMethods,

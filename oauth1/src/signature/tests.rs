@@ -48,7 +48,8 @@ fn registry_defaults() {
 
 #[test]
 fn registries_are_per_server_not_global() {
-    // Authlib D17: registering on one server changed every server in the process.
+    // Authlib registers signature methods globally: registering on one server changes every
+    // server in the process.
     struct Always;
     impl SignatureMethod for Always {
         fn name(&self) -> &'static str {
