@@ -46,6 +46,19 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! ## Guides
+//!
+//! In the repository's `docs/` folder, every example compiled and run by the test suite:
+//!
+//! * `docs/migrating-from-authlib.md`: Authlib's Flask OAuth 1.0 server, item by item;
+//! * `docs/writing-a-store.md`: the store traits, atomicity, SQL and Redis recipes, the
+//!   conformance kit;
+//! * `docs/testing.md`: testing a provider with each framework's test client and the signer;
+//! * `docs/deploying.md`: several instances, proxies, sizing, clocks, monitoring;
+//! * `docs/securing-the-consent-page.md`: the resource owner's sign-in, anti-forgery values,
+//!   headers;
+//! * `docs/demo-contract.md`: the demo providers' HTTP contract.
+//!
 //! [RFC 5849]: https://www.rfc-editor.org/rfc/rfc5849
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

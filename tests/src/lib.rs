@@ -1077,3 +1077,23 @@ pub mod slow_clients {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The user guides under `docs/`, compiled and run as this crate's doctests
+/// (`cargo test -p oauth1-tests --doc`): every `rust` block in them is a test.
+#[cfg(doctest)]
+mod guides {
+    #[doc = include_str!("../../docs/migrating-from-authlib.md")]
+    pub struct MigratingFromAuthlib;
+
+    #[doc = include_str!("../../docs/writing-a-store.md")]
+    pub struct WritingAStore;
+
+    #[doc = include_str!("../../docs/testing.md")]
+    pub struct Testing;
+
+    #[doc = include_str!("../../docs/deploying.md")]
+    pub struct Deploying;
+
+    #[doc = include_str!("../../docs/securing-the-consent-page.md")]
+    pub struct SecuringTheConsentPage;
+}
