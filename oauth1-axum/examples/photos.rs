@@ -1,4 +1,4 @@
-//! The photos demo provider on axum and the memory store, per `shared/demo-contract.md`;
+//! The photos demo provider on axum and the memory store, per `docs/demo-contract.md`;
 //! everything but the routing is in `oauth1-demo`.
 //!
 //! `cargo run --release -p oauth1-axum --example photos`

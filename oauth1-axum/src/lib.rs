@@ -58,7 +58,7 @@
 //! # }).unwrap();
 //! ```
 //!
-//! The photos demo provider (`examples/photos.rs`, `shared/demo-contract.md`) puts all of it
+//! The photos demo provider (`examples/photos.rs`, `docs/demo-contract.md`) puts all of it
 //! together: `cargo run --release -p oauth1-axum --example photos`.
 //!
 //! [`OriginalUri`]: axum::extract::OriginalUri

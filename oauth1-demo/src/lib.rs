@@ -1,7 +1,7 @@
 //! # oauth1-demo: what the photos demo providers share
 //!
 //! Every adapter ships a demo provider, its `examples/photos.rs`, following
-//! `shared/demo-contract.md`. This crate holds all of it but the routing: the settings read from
+//! `docs/demo-contract.md`. This crate holds all of it but the routing: the settings read from
 //! `OAUTH1_DEMO_*` variables, the clients file, the stores (memory; a SQL database and/or Redis
 //! for credentials that outlive the process and several processes acting as one), the consent
 //! page and the photos JSON. It is not published; the

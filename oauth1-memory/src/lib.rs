@@ -17,7 +17,7 @@
 //!   ([`StoreError::CapacityExceeded`](oauth1::store::StoreError::CapacityExceeded), which the provider answers with 503), and so are a
 //!   consumer's beyond its share ([`DEFAULT_MAX_TEMPORARY_PER_CONSUMER`]), so one client cannot
 //!   exhaust them for the others;
-//! * **temporary credentials** expire (10 minutes by default, the server's `temporary_ttl`),
+//! * **temporary credentials** expire (10 minutes by default, `Config::with_temporary_lifetime`),
 //!   are authorized at most once and taken at most once;
 //! * an injectable [`Clock`] so expiry is tested without sleeping.
 //!

@@ -351,7 +351,7 @@ fn judge(node: String, answer: Result<redis::Value, redis::RedisError>, assume: 
 impl RedisStore {
     /// Connects to `url` (e.g. `redis://127.0.0.1:6379/`) lazily: the provider starts even while
     /// Redis is down, answering 503 until it is reachable. Must be called inside a Tokio runtime
-    /// (the connection manager runs as a task on it): outside one, the `redis` crate panics.
+    /// (the connection manager runs as a task on it): outside one it returns an error.
     ///
     /// Compiled, not run by the test suite (`no_run`): it needs a Redis server on `127.0.0.1:6379`.
     ///
@@ -372,6 +372,11 @@ impl RedisStore {
     /// ```
     pub fn connect(url: &str) -> Result<Self, StoreError> {
         let client = redis::Client::open(url).map_err(StoreError::backend)?;
+        // The connection manager spawns its task on the current runtime: outside one it would
+        // panic, so this is an error instead, as for `connect_cluster`.
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(StoreError::unavailable("redis: connect must be called inside a Tokio runtime"));
+        }
         let timeout = Duration::from_millis(500);
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(timeout))

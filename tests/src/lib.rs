@@ -439,7 +439,7 @@ pub mod process {
     }
 }
 
-/// The demo contract (`shared/demo-contract.md`) checked over real HTTP against a running demo
+/// The demo contract (`docs/demo-contract.md`) checked over real HTTP against a running demo
 /// provider; each adapter's tests run these against its own example.
 pub mod contract {
     use oauth1::sign::Signer;
