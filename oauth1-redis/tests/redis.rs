@@ -551,7 +551,7 @@ async fn redis_errors_are_kept_as_the_cause() {
 /// Outside a Tokio runtime `connect` is an error, not the `redis` crate's panic (no server needed).
 #[test]
 fn connect_outside_a_runtime_is_an_error() {
-    let err = RedisStore::connect("redis://127.0.0.1:1/").err().expect("refused outside a runtime");
+    let Err(err) = RedisStore::connect("redis://127.0.0.1:1/") else { panic!("refused outside a runtime") };
     assert!(err.to_string().contains("Tokio runtime"), "{err}");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async { assert!(RedisStore::connect("redis://127.0.0.1:1/").is_ok(), "lazy inside one") });
