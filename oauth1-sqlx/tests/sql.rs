@@ -255,9 +255,11 @@ async fn two_providers_act_as_one(db: Db) {
 
 /// Expired rows are deleted by `purge_expired` and by the background task; live ones stay.
 async fn purge_deletes_what_expired(db: Db) {
-    let clock = ManualClock::new(unix_now());
-    let store = db.store(db.options().with_clock(clock.clone())).await;
+    // Every time below is the store's clock: connecting and migrating may take a second or more,
+    // so the wall clock read after `db.store` is not the manual clock's now.
     let now = unix_now();
+    let clock = ManualClock::new(now);
+    let store = db.store(db.options().with_clock(clock.clone())).await;
     for i in 0..25 {
         let nonce = format!("n{i}");
         let key = NonceKey { consumer_key: "ck", token: None, timestamp: now, nonce: &nonce };
@@ -365,7 +367,8 @@ async fn clients_are_managed_and_cached(db: Db) {
 
 /// A user's authorized applications, revoking one, and revoking a client's tokens.
 async fn authorizations_are_listed_and_revoked(db: Db) {
-    let clock = ManualClock::new(unix_now());
+    let now = unix_now();
+    let clock = ManualClock::new(now);
     let store = db.store(db.options().with_clock(clock.clone())).await;
     store.register_client(ClientRegistration::new("printer", "s").with_name("Printer")).await.unwrap();
     store.register_client(ClientRegistration::new("scanner", "s").with_name("Scanner")).await.unwrap();
@@ -375,8 +378,8 @@ async fn authorizations_are_listed_and_revoked(db: Db) {
     store.create_token(token("p2", "printer", "alice")).await.unwrap();
     store.create_token(token("s1", "scanner", "alice")).await.unwrap();
     store.create_token(token("s2", "scanner", "bob")).await.unwrap();
-    store.create_token(token("u1", "unregistered", "alice").with_expiry(Some(unix_now() + 10_000))).await.unwrap();
-    store.create_token(token("x1", "expired", "alice").with_expiry(Some(unix_now()))).await.unwrap();
+    store.create_token(token("u1", "unregistered", "alice").with_expiry(Some(now + 10_000))).await.unwrap();
+    store.create_token(token("x1", "expired", "alice").with_expiry(Some(now + 10))).await.unwrap();
 
     let apps = store.authorized_applications("alice").await.unwrap();
     let summary: Vec<_> = apps.iter().map(|a| (a.consumer_key.as_str(), a.name.as_str(), a.tokens)).collect();
