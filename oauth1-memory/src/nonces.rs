@@ -186,12 +186,16 @@ impl Nonces {
         self.live.load(Ordering::Relaxed)
     }
 
-    fn fingerprint(&self, key: &NonceKey<'_>) -> Fingerprint {
+    /// The nonce's fingerprint, and the consumer key's hash (what `hash_one(consumer_key)`
+    /// gives) from the same pass: the consumer key is hashed first, and the state cloned there.
+    fn fingerprint(&self, key: &NonceKey<'_>) -> (Fingerprint, u64) {
         let mut hasher = self.fingerprint_key.build_hasher();
-        key.hash(&mut hasher);
+        key.consumer_key.hash(&mut hasher);
+        let consumer = hasher.clone().finish();
+        (key.token, key.timestamp, key.nonce).hash(&mut hasher);
         let shard_selector = hasher.clone().finish();
         hasher.write_u8(1);
-        Fingerprint { shard_selector, hash: hasher.finish() }
+        (Fingerprint { shard_selector, hash: hasher.finish() }, consumer)
     }
 
     /// The shard a fingerprint lives in.
@@ -211,8 +215,7 @@ impl Nonces {
         expires_at: u64,
         now: u64,
     ) -> Result<NonceCheck, StoreError> {
-        let fp = self.fingerprint(key);
-        let consumer = self.fingerprint_key.hash_one(key.consumer_key);
+        let (fp, consumer) = self.fingerprint(key);
         self.lifetime.fetch_max(expires_at.saturating_sub(key.timestamp), Ordering::Relaxed);
         self.ahead.fetch_max(key.timestamp.saturating_sub(now), Ordering::Relaxed);
         let shard = self.shard(fp);
