@@ -103,9 +103,19 @@ fn push_authority(scheme: &str, raw: &str, out: &mut String) -> Result<(), Error
         }
         (raw.get(..=close).unwrap_or_default(), raw.get(close + 1..).unwrap_or_default())
     } else {
-        let end = raw.find(':').unwrap_or(raw.len());
+        // One pass: up to the port's `:`, every byte a reg-name byte.
+        let mut end = raw.len();
+        for (i, b) in raw.bytes().enumerate() {
+            if b == b':' {
+                end = i;
+                break;
+            }
+            if !is_reg_name_byte(b) {
+                return Err(bad());
+            }
+        }
         let host = raw.get(..end).unwrap_or_default();
-        if host.is_empty() || !host.bytes().all(is_reg_name_byte) {
+        if host.is_empty() {
             return Err(bad());
         }
         (host, raw.get(end..).unwrap_or_default())
