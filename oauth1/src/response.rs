@@ -16,7 +16,15 @@ use http::{Response, StatusCode};
 use crate::encoding::encode;
 use crate::error::{Advice, Error, ErrorKind};
 
-/// `application/x-www-form-urlencoded` from pairs (§3.6 encoding).
+/// `application/x-www-form-urlencoded` from pairs, each name and value percent-encoded as
+/// [RFC 5849 §3.6](https://www.rfc-editor.org/rfc/rfc5849#section-3.6) encodes them (the form
+/// of every credentials response, §2.1 and §2.3).
+///
+/// ```
+/// use oauth1::response::form_encode;
+/// let body = form_encode([("oauth_token", "a b"), ("oauth_token_secret", "ü/+")]);
+/// assert_eq!(body, "oauth_token=a%20b&oauth_token_secret=%C3%BC%2F%2B");
+/// ```
 pub fn form_encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = String::new();
     for (n, v) in pairs {
@@ -30,7 +38,17 @@ pub fn form_encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> S
     out
 }
 
-/// A form-encoded response that no cache keeps.
+/// A form-encoded response that no cache keeps
+/// ([RFC 5849 §2.1](https://www.rfc-editor.org/rfc/rfc5849#section-2.1)).
+///
+/// ```
+/// use http::StatusCode;
+/// use oauth1::response::{form_encode, form_response};
+/// let res = form_response(StatusCode::OK, form_encode([("oauth_token", "t")]));
+/// assert_eq!(res.headers()["content-type"], "application/x-www-form-urlencoded");
+/// assert_eq!(res.headers()["cache-control"], "no-store");
+/// assert_eq!(res.body().as_slice(), b"oauth_token=t");
+/// ```
 pub fn form_response(status: StatusCode, body: String) -> Response<Vec<u8>> {
     let mut res = Response::new(body.into_bytes());
     *res.status_mut() = status;
@@ -41,7 +59,16 @@ pub fn form_response(status: StatusCode, body: String) -> Response<Vec<u8>> {
     res
 }
 
-/// The `WWW-Authenticate` value for a realm.
+/// The `WWW-Authenticate` value for a realm
+/// ([RFC 5849 §3.5.1](https://www.rfc-editor.org/rfc/rfc5849#section-3.5.1)), the realm quoted
+/// with `"` and `\\` escaped.
+///
+/// ```
+/// use oauth1::response::www_authenticate;
+/// assert_eq!(www_authenticate(Some("Photos")), "OAuth realm=\"Photos\"");
+/// assert_eq!(www_authenticate(Some("a\"b")), "OAuth realm=\"a\\\"b\"");
+/// assert_eq!(www_authenticate(None), "OAuth realm=\"\"");
+/// ```
 pub fn www_authenticate(realm: Option<&str>) -> HeaderValue {
     let mut v = String::from("OAuth realm=\"");
     for c in realm.unwrap_or("").chars() {

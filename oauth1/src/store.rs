@@ -345,12 +345,28 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// A backend failure with a message.
+    /// A backend failure with a message. The provider answers 503 `temporarily_unavailable`;
+    /// the message stays in the error's [`source`](std::error::Error::source), for logs.
+    ///
+    /// ```
+    /// use oauth1::store::StoreError;
+    /// let e = StoreError::unavailable("nonce shard 3 unreachable");
+    /// assert!(matches!(e, StoreError::Unavailable(_)));
+    /// assert!(e.to_string().contains("nonce shard 3 unreachable"));
+    /// ```
     pub fn unavailable(message: impl Into<String>) -> Self {
         StoreError::Unavailable(Arc::new(SimpleError(message.into())))
     }
 
     /// A backend failure caused by `error` (kept as the [`source`](std::error::Error::source)).
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// use oauth1::store::StoreError;
+    /// let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "127.0.0.1:6379");
+    /// let e = StoreError::backend(io);
+    /// assert_eq!(e.source().unwrap().to_string(), "127.0.0.1:6379");
+    /// ```
     pub fn backend(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         StoreError::Unavailable(Arc::new(error))
     }

@@ -148,12 +148,50 @@ pub const DEFAULT_MIN_RSA_BITS: usize = 1024;
 
 impl RsaPublicKey {
     /// Parses a PEM `PUBLIC KEY` (SubjectPublicKeyInfo), `RSA PUBLIC KEY` (PKCS#1) or
-    /// `CERTIFICATE` (X.509, its subject key), refusing keys under 1024 bits.
+    /// `CERTIFICATE` (X.509, its subject key), refusing keys under 1024 bits. Parse a client's
+    /// key once, when the client is registered or loaded
+    /// ([RFC 5849 §3.4.3](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.3): the client's
+    /// RSA public key is established with the server beforehand).
+    ///
+    /// ```
+    /// use oauth1::signature::RsaPublicKey;
+    /// use oauth1::store::Client;
+    ///
+    /// // The 1024-bit "Test Principal" key of the OAuth 1.0 test cases.
+    /// let pem = "-----BEGIN PUBLIC KEY-----\n\
+    /// MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC0YjCwIfYoprq/FQO6lb3asXrx\n\
+    /// LlJFuCvtinTF5p0GxvQGu5O3gYytUvtC2JlYzypSRjVxwxrsuRcP3e641SdASwfr\n\
+    /// mzyvIgP08N4S0IFzEURkV1wp/IpH7kH41EtbmUmrXSwfNZsnQRE5SYSOhh+LcK2w\n\
+    /// yQkdgcMv11l4KoBkcwIDAQAB\n\
+    /// -----END PUBLIC KEY-----";
+    /// let key = RsaPublicKey::from_pem(pem)?;
+    /// assert_eq!(key.bits(), 1024);
+    /// // A client that signs with RSA-SHA1 only: it has no shared secret.
+    /// let client = Client::rsa_only("jira-link", key);
+    /// assert!(client.shared_secret().is_none());
+    ///
+    /// assert!(RsaPublicKey::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_err());
+    /// assert!(RsaPublicKey::from_pem("not a key").is_err());
+    /// # Ok::<(), oauth1::signature::KeyError>(())
+    /// ```
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
         Self::from_pem_min_bits(pem, DEFAULT_MIN_RSA_BITS)
     }
 
     /// As [`from_pem`](Self::from_pem), refusing keys under `min_bits`.
+    ///
+    /// ```
+    /// use oauth1::signature::RsaPublicKey;
+    /// # let pem = "-----BEGIN PUBLIC KEY-----\n\
+    /// # MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC0YjCwIfYoprq/FQO6lb3asXrx\n\
+    /// # LlJFuCvtinTF5p0GxvQGu5O3gYytUvtC2JlYzypSRjVxwxrsuRcP3e641SdASwfr\n\
+    /// # mzyvIgP08N4S0IFzEURkV1wp/IpH7kH41EtbmUmrXSwfNZsnQRE5SYSOhh+LcK2w\n\
+    /// # yQkdgcMv11l4KoBkcwIDAQAB\n\
+    /// # -----END PUBLIC KEY-----";
+    /// let refused = RsaPublicKey::from_pem_min_bits(pem, 2048).unwrap_err();
+    /// assert!(refused.to_string().contains("under the minimum of 2048"));
+    /// assert!(RsaPublicKey::from_pem_min_bits(pem, 1024).is_ok());
+    /// ```
     pub fn from_pem_min_bits(pem: &str, min_bits: usize) -> Result<Self, KeyError> {
         let pem = pem.trim();
         let key = if pem.contains("-----BEGIN CERTIFICATE-----") {
@@ -214,7 +252,40 @@ impl fmt::Debug for RsaPublicKey {
 pub struct RsaPrivateKey(pub(super) rsa::PrivateKey);
 
 impl RsaPrivateKey {
-    /// Parses a PEM `PRIVATE KEY` (PKCS#8) or `RSA PRIVATE KEY` (PKCS#1).
+    /// Parses a PEM `PRIVATE KEY` (PKCS#8) or `RSA PRIVATE KEY` (PKCS#1). A provider needs
+    /// one only to sign test requests as an RSA-SHA1 client would
+    /// ([RFC 5849 §3.4.3](https://www.rfc-editor.org/rfc/rfc5849#section-3.4.3)).
+    ///
+    /// ```
+    /// use oauth1::signature::{RsaPrivateKey, RsaPublicKey};
+    /// # let private = "-----BEGIN PRIVATE KEY-----\n\
+    /// # MIICdgIBADANBgkqhkiG9w0BAQEFAASCAmAwggJcAgEAAoGBALRiMLAh9iimur8V\n\
+    /// # A7qVvdqxevEuUkW4K+2KdMXmnQbG9Aa7k7eBjK1S+0LYmVjPKlJGNXHDGuy5Fw/d\n\
+    /// # 7rjVJ0BLB+ubPK8iA/Tw3hLQgXMRRGRXXCn8ikfuQfjUS1uZSatdLB81mydBETlJ\n\
+    /// # hI6GH4twrbDJCR2Bwy/XWXgqgGRzAgMBAAECgYBYWVtleUzavkbrPjy0T5FMou8H\n\
+    /// # X9u2AC2ry8vD/l7cqedtwMPp9k7TubgNFo+NGvKsl2ynyprOZR1xjQ7WgrgVB+mm\n\
+    /// # uScOM/5HVceFuGRDhYTCObE+y1kxRloNYXnx3ei1zbeYLPCHdhxRYW7T0qcynNmw\n\
+    /// # rn05/KO2RLjgQNalsQJBANeA3Q4Nugqy4QBUCEC09SqylT2K9FrrItqL2QKc9v0Z\n\
+    /// # zO2uwllCbg0dwpVuYPYXYvikNHHg+aCWF+VXsb9rpPsCQQDWR9TT4ORdzoj+Nccn\n\
+    /// # qkMsDmzt0EfNaAOwHOmVJ2RVBspPcxt5iN4HI7HNeG6U5YsFBb+/GZbgfBT3kpNG\n\
+    /// # WPTpAkBI+gFhjfJvRw38n3g/+UeAkwMI2TJQS4n8+hid0uus3/zOjDySH3XHCUno\n\
+    /// # cn1xOJAyZODBo47E+67R4jV1/gzbAkEAklJaspRPXP877NssM5nAZMU0/O/NGCZ+\n\
+    /// # 3jPgDUno6WbJn5cqm8MqWhW1xGkImgRk+fkDBquiq4gPiT898jusgQJAd5Zrr6Q8\n\
+    /// # AO/0isr/3aa6O6NLQxISLKcPDk2NOccAfS/xOtfOz4sJYM3+Bs4Io9+dZGSDCA54\n\
+    /// # Lw03eHTNQghS0A==\n\
+    /// # -----END PRIVATE KEY-----";
+    /// # let public = "-----BEGIN PUBLIC KEY-----\n\
+    /// # MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC0YjCwIfYoprq/FQO6lb3asXrx\n\
+    /// # LlJFuCvtinTF5p0GxvQGu5O3gYytUvtC2JlYzypSRjVxwxrsuRcP3e641SdASwfr\n\
+    /// # mzyvIgP08N4S0IFzEURkV1wp/IpH7kH41EtbmUmrXSwfNZsnQRE5SYSOhh+LcK2w\n\
+    /// # yQkdgcMv11l4KoBkcwIDAQAB\n\
+    /// # -----END PUBLIC KEY-----";
+    /// let key = RsaPrivateKey::from_pem(private)?;
+    /// assert_eq!(key.public_key(), RsaPublicKey::from_pem(public)?);
+    /// // Its Debug output shows nothing of the key.
+    /// assert_eq!(format!("{key:?}"), "RsaPrivateKey(..)");
+    /// # Ok::<(), oauth1::signature::KeyError>(())
+    /// ```
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
         use rsa::pkcs1::DecodeRsaPrivateKey;
         use rsa::pkcs8::DecodePrivateKey;
