@@ -124,6 +124,53 @@ pub fn prerequisite(program: &str, needed_for: &str) -> bool {
     found
 }
 
+/// A throwaway `redis-server` on a free loopback port, without persistence, stopped when
+/// dropped: what the Redis examples in the README and `docs/` run against.
+#[derive(Debug)]
+pub struct ThrowawayRedis {
+    child: std::process::Child,
+    url: String,
+}
+
+impl ThrowawayRedis {
+    /// Its `redis://127.0.0.1:PORT/` URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for ThrowawayRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts a [`ThrowawayRedis`] and waits (up to 5 s) until it accepts connections. `None` when
+/// `redis-server` is missing on a developer's machine (said on stderr, as [`prerequisite`]
+/// does; with `CI` set that is a failure).
+///
+/// # Errors
+/// When the server cannot be started or does not listen within 5 s.
+pub fn throwaway_redis(needed_for: &str) -> std::io::Result<Option<ThrowawayRedis>> {
+    if !prerequisite("redis-server", needed_for) {
+        return Ok(None);
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let child = std::process::Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    let redis = ThrowawayRedis { child, url: format!("redis://127.0.0.1:{port}/") };
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(Some(redis));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "redis-server did not listen within 5 s"))
+}
+
 /// The URL of a test database server from the environment variable `var` (set by
 /// `tests/db/start.sh`, which `.ci/run` runs: e.g. `OAUTH1_TEST_POSTGRES_URL`). When it is
 /// unset, a test on a developer's machine says so (`skipped: …` on stderr) and returns early;
@@ -1073,7 +1120,7 @@ pub mod slow_clients {
 }
 
 /// The README's code snippets, compiled and run as doctests: `cargo test -p oauth1-tests --doc`.
-/// (Their hidden lines add the requests that show each one accepting and refusing.)
+/// Each is a whole program, with the requests that show it accepting and refusing.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
