@@ -7,11 +7,11 @@
 # with freshly signed GET /public and GET /photos (8 keep-alive connections). A 10 s probe
 # measures the demo's /photos rate R on this machine; the demo is then restarted with its
 # live-nonce cap set to R x 75 -- above the documented sizing rule (R x (2 x MIN_WINDOW_SECS + 1)
-# = R x 61), far below what keeping the whole 300 s past window would hold (R x 301) -- and driven for SECONDS per
-# route (default 120, so /photos passes the cap after about 75 s and keeps going). The load
-# generator fails on any answer but 200; this script then fails when the server's peak RSS
-# (VmHWM) exceeds the bound: RSS_BOUND_MIB, by default 32 MiB plus twice the documented
-# BYTES_PER_NONCE (48) per nonce of the cap. Loopback only; every loop is bounded.
+# = R x 61), far below what keeping the whole 300 s past window would hold (R x 301) -- and
+# driven for SECONDS per route (default 120, so /photos passes the cap after about 75 s and
+# keeps going). The load generator fails on any answer but 200; this script then fails when
+# the server's peak RSS (VmHWM) exceeds the bound: RSS_BOUND_MIB, by default 32 MiB plus twice
+# the documented BYTES_PER_NONCE (48) per nonce of the cap. Loopback only; every loop is bounded.
 # Figures: BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
